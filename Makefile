@@ -1,0 +1,113 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# cos - top-level build. `make help` lists the targets.
+#
+# The module is built out of tree against KDIR, by default the headers of
+# the Debian kernel the test guest boots (its version is resolved by
+# `make deps` into build/kver). For the running box:
+#   make KDIR=/lib/modules/$(uname -r)/build
+
+SHELL := /bin/bash
+BUILD := build
+KVER ?= $(shell cat $(BUILD)/kver 2>/dev/null)
+KDIR ?= /usr/src/linux-headers-$(KVER)
+
+CC ?= cc
+CFLAGS := -O2 -g -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE
+CPPFLAGS := -Ikmod/uapi -Iuserlib/libcos
+
+# Components: freestanding, no FPU/SSE, position independent, flat binary.
+COMP_CFLAGS := -O2 -std=gnu11 -Wall -Wextra -Werror -ffreestanding -fpie \
+	-fno-stack-protector -fno-asynchronous-unwind-tables -mgeneral-regs-only \
+	-fno-builtin -Icomponents/bare -Ikmod/uapi
+
+LIBCOS := $(BUILD)/libcos.a
+COS := $(BUILD)/cos
+COMPONENTS := $(BUILD)/components/hello.bin
+TESTS := $(patsubst selftests/%.c,$(BUILD)/selftests/%,$(wildcard selftests/cos_*.c))
+
+.PHONY: all module user components tests deps check demo bench vm-shell clean help
+.DEFAULT_GOAL := all
+
+all: module user components tests
+
+help:
+	@echo "make            build cos.ko, libcos, the cos CLI, components and tests"
+	@echo "make deps       install the Debian packages and the guest kernel (root)"
+	@echo "make check      deps + build + every test in QEMU guests (CI runs this)"
+	@echo "make demo       deps + build + boot a guest, load cos.ko, run a component"
+	@echo "make bench      deps + build + benchmarks in a guest (and with -icount)"
+	@echo "make vm-shell   an interactive guest shell at this checkout"
+	@echo "make clean      remove build products"
+	@echo "variables: KDIR=<kernel build dir>  VM_ARGS='<run-vm.sh options>'"
+
+module:
+	@if [ ! -d "$(KDIR)" ]; then \
+		echo "cos: no kernel headers at '$(KDIR)': run 'make deps' (or pass KDIR=...)" >&2; \
+		exit 2; fi
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+user: $(LIBCOS) $(COS)
+
+$(BUILD)/libcos/%.o: userlib/libcos/%.c userlib/libcos/*.h kmod/uapi/cos.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+$(LIBCOS): $(BUILD)/libcos/libcos.o
+	$(AR) rcs $@ $^
+
+$(BUILD)/cli/%.o: userlib/cli/%.c userlib/libcos/*.h kmod/uapi/cos.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/cli/%.o: userlib/cli/%.S userlib/libcos/snippet.h kmod/uapi/cos.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -c $< -o $@
+
+$(COS): $(BUILD)/cli/cos.o $(BUILD)/cli/bench_snippets.o $(LIBCOS)
+	$(CC) $(CFLAGS) $^ -o $@
+
+components: $(COMPONENTS)
+
+$(BUILD)/components/%.bin: components/%/*.c components/bare/* kmod/uapi/cos.h
+	@mkdir -p $(BUILD)/components/$*
+	$(CC) $(COMP_CFLAGS) -c components/bare/crt.S -o $(BUILD)/components/$*/crt.o
+	$(CC) $(COMP_CFLAGS) -c $(filter components/$*/%.c,$^) -o $(BUILD)/components/$*/main.o
+	$(LD) -nostdlib -static -T components/bare/bare.lds \
+		$(BUILD)/components/$*/crt.o $(BUILD)/components/$*/main.o \
+		-o $(BUILD)/components/$*/$*.elf
+	objcopy -O binary $(BUILD)/components/$*/$*.elf $@
+
+tests: $(TESTS)
+
+$(BUILD)/selftests/%.o: selftests/%.S userlib/libcos/snippet.h kmod/uapi/cos.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -c $< -o $@
+
+$(BUILD)/selftests/%: selftests/%.c selftests/*.h $(LIBCOS) selftests/snippets.S
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Iselftests $(CFLAGS) $< selftests/snippets.S $(LIBCOS) -o $@
+
+deps:
+	@scripts/deps.sh
+
+check: deps
+	@$(MAKE) --no-print-directory all
+	@selftests/check.sh
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@selftests/vm/run-vm.sh $(VM_ARGS) -- selftests/demo.sh
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@selftests/bench.sh
+
+vm-shell: deps
+	@$(MAKE) --no-print-directory all
+	@selftests/vm/run-vm.sh --shell $(VM_ARGS)
+
+clean:
+	@if [ -d "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
+	rm -rf $(BUILD)/libcos $(BUILD)/cli $(BUILD)/components $(BUILD)/selftests \
+		$(LIBCOS) $(COS)

@@ -1,0 +1,324 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * entry.S - kernel entry and exit for component mode.
+ *
+ * Component mode is a "VM exit" model, as KVM uses for a guest: the run loop
+ * (kmod/run.c) calls cos_enter_component(), which irets to the component in
+ * user mode; every later entry into the kernel from the component saves the
+ * component's registers into its struct cos_hw_regs and returns from
+ * cos_enter_component() to the run loop, on the run loop's own stack. The
+ * run loop then decides: hand an interrupt or NMI to Linux's own handler,
+ * service a syscall op, or leave RUN with an exit reason.
+ *
+ * Invariants (each relied on below):
+ *  I1. The module's IDT and syscall MSRs are loaded on a CPU only while a
+ *      host thread runs there inside COS_RUN. So on this IDT, an entry with
+ *      CS.RPL == 3 always comes from a component.
+ *  I2. Kernel-mode entries through the module's IDT jump to Linux's own
+ *      handler with the hardware frame untouched (one test of CS first).
+ *  I3. cos_cpu.regs_end and cos_cpu.host_rsp are valid whenever component
+ *      code runs on this CPU (set with interrupts off by the run loop and by
+ *      cos_enter_component itself).
+ *  I4. Nothing below runs with interrupts enabled: syscall masks IF (Linux's
+ *      MSR_SYSCALL_MASK), the IDT gates are interrupt gates, sysenter clears
+ *      IF. NMI, #MC and #DB use IST stacks, so they never land on the user
+ *      stack of the syscall fast path.
+ *  I5. The component can never reach a Linux system-call entry: LSTAR,
+ *      CSTAR, SYSENTER_EIP and vector 0x80 all point here.
+ */
+#include <linux/linkage.h>
+#include <asm/segment.h>
+#include <asm/processor-flags.h>
+#include <asm/percpu.h>
+#include <asm/nospec-branch.h>
+#include <asm/smap.h>
+#include <asm/ibt.h>
+#include <asm/trapnr.h>
+#include "layout.h"
+
+#define CPU_VAR(off)	PER_CPU_VAR(cos_cpu + off)
+
+/* Push the GPRs so that they land in struct cos_hw_regs order. */
+.macro PUSH_GPRS
+	pushq	%rdi
+	pushq	%rsi
+	pushq	%rdx
+	pushq	%rcx
+	pushq	%rax
+	pushq	%r8
+	pushq	%r9
+	pushq	%r10
+	pushq	%r11
+	pushq	%rbx
+	pushq	%rbp
+	pushq	%r12
+	pushq	%r13
+	pushq	%r14
+	pushq	%r15
+.endm
+
+.macro POP_GPRS
+	popq	%r15
+	popq	%r14
+	popq	%r13
+	popq	%r12
+	popq	%rbp
+	popq	%rbx
+	popq	%r11
+	popq	%r10
+	popq	%r9
+	popq	%r8
+	popq	%rax
+	popq	%rcx
+	popq	%rdx
+	popq	%rsi
+	popq	%rdi
+.endm
+
+	.text
+
+/**
+ * cos_enter_component - run a component thread until its next kernel entry
+ * @regs (%rdi): the thread's struct cos_hw_regs, already validated by C
+ *		 (CS/SS are user selectors, RIP/RSP canonical user addresses,
+ *		 RFLAGS has IF set and no privileged bits).
+ *
+ * Saves the callee-saved registers and the stack pointer of the caller in
+ * cos_cpu.host_rsp, loads every GPR from @regs and irets to user mode.
+ * "Returns" through cos_exit_to_loop when the component enters the kernel.
+ * Called with interrupts disabled; returns with interrupts disabled.
+ */
+SYM_FUNC_START(cos_enter_component)
+	pushq	%rbp
+	pushq	%rbx
+	pushq	%r12
+	pushq	%r13
+	pushq	%r14
+	pushq	%r15
+	movq	%rsp, CPU_VAR(COS_CPU_HOST_RSP)
+
+	/* Use @regs as a stack: pop the GPRs, skip vector and error code. */
+	movq	%rdi, %rsp
+	POP_GPRS
+	addq	$(COS_HW_RIP - COS_HW_VECTOR), %rsp
+	/* An NMI from here to iretq sees kernel CS with the user GS: Linux's
+	 * paranoid NMI entry handles that, as for its own exit path. */
+	swapgs
+	iretq
+SYM_FUNC_END(cos_enter_component)
+
+/*
+ * cos_exit_to_loop - the common tail of every entry from component mode.
+ * The component's registers are saved; switch back to the run loop's stack
+ * and return from cos_enter_component() to its caller.
+ */
+SYM_CODE_START_LOCAL(cos_exit_to_loop)
+	movq	CPU_VAR(COS_CPU_HOST_RSP), %rsp
+	/* Return-stack mitigations the CPU needs on kernel entry. */
+	UNTRAIN_RET
+	popq	%r15
+	popq	%r14
+	popq	%r13
+	popq	%r12
+	popq	%rbx
+	popq	%rbp
+	RET
+SYM_CODE_END(cos_exit_to_loop)
+
+/**
+ * cos_entry_syscall - MSR_LSTAR in component mode (64-bit syscall).
+ *
+ * Fast path: COS_OP_NULL (RAX == 0) returns 0 straight away with sysretq,
+ * touching neither the stack nor GS (user RSP and user GS are live here;
+ * see I4 for why that is safe). RCX (return RIP) is always canonical: the
+ * last page below user_va_end is never mapped, so sysret cannot #GP in
+ * ring 0 (the Intel SYSRET hazard).
+ *
+ * Slow path: save the registers as an iret frame plus GPRs and exit to the
+ * run loop with vector COS_HW_VEC_SYSCALL and the op as error code.
+ */
+SYM_CODE_START(cos_entry_syscall)
+	ENDBR
+	testq	%rax, %rax
+	jnz	.Lsyscall_slow
+	sysretq
+.Lsyscall_slow:
+	swapgs
+	lfence				/* no speculation with the user GS */
+	movq	%rsp, CPU_VAR(COS_CPU_SCRATCH)
+	movq	CPU_VAR(COS_CPU_REGS_END), %rsp
+	pushq	$__USER_DS		/* ss */
+	pushq	CPU_VAR(COS_CPU_SCRATCH) /* rsp */
+	pushq	%r11			/* rflags */
+	pushq	$__USER_CS		/* cs */
+	pushq	%rcx			/* rip */
+	pushq	%rax			/* error code: the op */
+	pushq	$COS_HW_VEC_SYSCALL	/* vector */
+	PUSH_GPRS
+	jmp	cos_exit_to_loop
+SYM_CODE_END(cos_entry_syscall)
+
+/**
+ * cos_entry_syscall32 - MSR_CSTAR: syscall from 32-bit code (a component
+ * that far-jumped to a compat code segment). Always an escape attempt.
+ */
+SYM_CODE_START(cos_entry_syscall32)
+	ENDBR
+	swapgs
+	lfence
+	movq	%rsp, CPU_VAR(COS_CPU_SCRATCH)
+	movq	CPU_VAR(COS_CPU_REGS_END), %rsp
+	pushq	$__USER_DS
+	pushq	CPU_VAR(COS_CPU_SCRATCH)
+	pushq	%r11
+	pushq	$__USER32_CS
+	pushq	%rcx
+	pushq	%rax
+	pushq	$COS_HW_VEC_SYSCALL32
+	PUSH_GPRS
+	jmp	cos_exit_to_loop
+SYM_CODE_END(cos_entry_syscall32)
+
+/**
+ * cos_entry_sysenter - MSR_IA32_SYSENTER_EIP. Always an escape attempt.
+ * sysenter saves neither RIP nor RSP: both are reported as 0. It clears IF
+ * but not TF, DF or AC: a component that sysenters with TF set takes a #DB
+ * on the first instruction here, which cos_db_kernel below absorbs.
+ */
+SYM_CODE_START(cos_entry_sysenter)
+	ENDBR
+	swapgs
+	lfence
+	movq	CPU_VAR(COS_CPU_REGS_END), %rsp
+	pushq	$__USER_DS
+	pushq	$0			/* rsp: unknown */
+	pushfq
+	orq	$X86_EFLAGS_IF, (%rsp)
+	pushq	$__USER_CS
+	pushq	$0			/* rip: unknown */
+	pushq	$-1
+	pushq	$COS_HW_VEC_SYSENTER
+	PUSH_GPRS
+	cld
+	ASM_CLAC
+	jmp	cos_exit_to_loop
+SYM_CODE_END(cos_entry_sysenter)
+
+/*
+ * cos_user_event - an exception, interrupt or NMI from component mode.
+ * On the stack the CPU chose (Linux's entry stack or an IST stack):
+ *   0: vector  8: error code  16: rip  24: cs  32: rflags  40: rsp  48: ss
+ * Copy all of it into the thread's registers and leave this stack for
+ * good: for IST stacks nothing of ours stays there (NMIs stay blocked until
+ * Linux's NMI handler irets, called later by the run loop).
+ */
+SYM_CODE_START_LOCAL(cos_user_event)
+	swapgs
+	lfence
+	cld
+	ASM_CLAC
+	movq	%rax, CPU_VAR(COS_CPU_SCRATCH)
+	movq	%rsp, %rax
+	movq	CPU_VAR(COS_CPU_REGS_END), %rsp
+	pushq	6*8(%rax)		/* ss */
+	pushq	5*8(%rax)		/* rsp */
+	pushq	4*8(%rax)		/* rflags */
+	pushq	3*8(%rax)		/* cs */
+	pushq	2*8(%rax)		/* rip */
+	pushq	1*8(%rax)		/* error code */
+	pushq	0*8(%rax)		/* vector */
+	movq	CPU_VAR(COS_CPU_SCRATCH), %rax
+	PUSH_GPRS
+	jmp	cos_exit_to_loop
+SYM_CODE_END(cos_user_event)
+
+/*
+ * cos_db_kernel - #DB in kernel mode on the module's IDT. The one case that
+ * is ours is a single step on the first instruction of cos_entry_sysenter
+ * (a component ran sysenter with TF set): clear TF and DR6 and retry, the
+ * same fix Linux applies to its own sysenter entry. Everything else goes
+ * to Linux's #DB handler untouched (I2).
+ */
+SYM_CODE_START_LOCAL(cos_db_kernel)
+	pushq	%rax
+	leaq	cos_entry_sysenter(%rip), %rax
+	cmpq	%rax, 8(%rsp)
+	jne	1f
+	andq	$~X86_EFLAGS_TF, 3*8(%rsp)
+	movl	$0xffff0ff0, %eax	/* DR6_RESERVED: clear the BS bit */
+	movq	%rax, %dr6
+	popq	%rax
+	iretq
+1:	popq	%rax
+	ANNOTATE_RETPOLINE_SAFE
+	jmp	*cos_linux_handlers+8*X86_TRAP_DB(%rip)
+SYM_CODE_END(cos_db_kernel)
+
+/*
+ * The IDT stubs: 256 of them, COS_IDT_STUB_SIZE bytes apart, one per vector.
+ * From kernel mode: jump to Linux's handler, frame untouched (I2).
+ * From user mode: push a fake error code where the CPU pushed none, push
+ * the vector, and go to cos_user_event. #DF always goes to Linux.
+ */
+.macro COS_IDT_STUB
+.Lstub_\@:
+	ENDBR
+	.if vec == X86_TRAP_DF
+	ANNOTATE_RETPOLINE_SAFE
+	jmp	*cos_linux_handlers+8*vec(%rip)
+	.elseif vec == X86_TRAP_DB
+	testb	$3, 8(%rsp)
+	jz	cos_db_kernel
+	pushq	$-1
+	pushq	$vec
+	jmp	cos_user_event
+	.else
+	.if (vec == X86_TRAP_TS) | (vec == X86_TRAP_NP) | (vec == X86_TRAP_SS) | (vec == X86_TRAP_GP) | (vec == X86_TRAP_PF) | (vec == X86_TRAP_AC) | (vec == X86_TRAP_CP) | (vec == X86_TRAP_VC) | (vec == 30)
+	testb	$3, 16(%rsp)		/* CS, above the error code */
+	jz	1f
+	.else
+	testb	$3, 8(%rsp)		/* CS */
+	jz	1f
+	pushq	$-1			/* no error code from the CPU */
+	.endif
+	pushq	$vec
+	jmp	cos_user_event
+1:	ANNOTATE_RETPOLINE_SAFE
+	jmp	*cos_linux_handlers+8*vec(%rip)
+	.endif
+	.org	.Lstub_\@ + COS_IDT_STUB_SIZE, 0xcc
+.endm
+
+	.p2align 5
+SYM_CODE_START(cos_idt_stubs)
+	.set	vec, 0
+	.rept	256
+	COS_IDT_STUB
+	.set	vec, vec + 1
+	.endr
+SYM_CODE_END(cos_idt_stubs)
+
+/**
+ * cos_call_idt_handler - run Linux's IDT handler for an event that arrived
+ * in component mode, as if it had interrupted this function.
+ * @handler (%rdi): the handler's address from Linux's IDT (or
+ *		    asm_exc_nmi_noist for an NMI).
+ *
+ * Builds the frame the CPU would push for an interrupt in kernel mode
+ * (SS, RSP, RFLAGS with IF clear as now, CS, and RIP through the call) and
+ * calls the handler, which returns here with iretq. KVM delivers interrupts
+ * and NMIs that exit a guest the same way.
+ */
+SYM_FUNC_START(cos_call_idt_handler)
+	pushq	%rbp
+	movq	%rsp, %rbp
+	andq	$-16, %rsp		/* the CPU aligns the frame too */
+	pushq	$__KERNEL_DS
+	pushq	%rbp
+	pushfq
+	pushq	$__KERNEL_CS
+	CALL_NOSPEC rdi
+	movq	%rbp, %rsp
+	popq	%rbp
+	RET
+SYM_FUNC_END(cos_call_idt_handler)

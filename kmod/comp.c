@@ -1,0 +1,220 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * comp.c - components: creation in a slot, memory mapping, reading their
+ * memory from the kernel (for the print op).
+ */
+#include <linux/slab.h>
+#include <linux/mm.h>
+#include <linux/uaccess.h>
+#include <linux/err.h>
+#include "sys.h"
+#include "paging.h"
+
+long cos_ioctl_comp_create(struct cos_sys *sys, void __user *arg)
+{
+	struct cos_comp_create req;
+	struct cos_comp *comp;
+	unsigned long span = 1UL << cos_slot_shift();
+	u32 id;
+	long err;
+
+	if (copy_from_user(&req, arg, sizeof(req)))
+		return -EFAULT;
+	if (req.flags || req.pad || req.slot >= PTRS_PER_PGD / 2)
+		return -EINVAL;
+
+	mutex_lock(&sys->lock);
+	err = -EBUSY;
+	if (sys->nr_running)
+		goto out_unlock;
+	err = -EEXIST;
+	if (sys->by_slot[req.slot])
+		goto out_unlock;
+	for (id = 0; id < COS_MAX_COMPS && sys->comps[id]; id++)
+		;
+	err = -ENOSPC;
+	if (id == COS_MAX_COMPS)
+		goto out_unlock;
+	err = -ENOMEM;
+	comp = kzalloc(sizeof(*comp), GFP_KERNEL_ACCOUNT);
+	if (!comp)
+		goto out_unlock;
+	comp->id = id;
+	comp->slot = req.slot;
+	comp->base = (unsigned long)req.slot << cos_slot_shift();
+	comp->end = min(comp->base + span, cos_user_va_end());
+
+	comp->pt_root = cos_sys_page_alloc(sys);
+	if (IS_ERR(comp->pt_root)) {
+		err = PTR_ERR(comp->pt_root);
+		goto out_free;
+	}
+	err = cos_pd_init(sys, &comp->pd);
+	if (err)
+		goto out_root;
+	cos_pd_add(&comp->pd, comp);
+
+	req.id = id;
+	req.base = comp->base;
+	req.end = comp->end;
+	err = -EFAULT;
+	if (copy_to_user(arg, &req, sizeof(req)))
+		goto out_pd;
+	sys->comps[id] = comp;
+	sys->by_slot[req.slot] = comp;
+	sys->nr_comps++;
+	mutex_unlock(&sys->lock);
+	return 0;
+
+out_pd:
+	cos_pd_release(sys, &comp->pd);
+out_root:
+	cos_pt_free(sys, comp->pt_root);
+out_free:
+	kfree(comp);
+out_unlock:
+	mutex_unlock(&sys->lock);
+	return err;
+}
+
+void cos_comp_destroy(struct cos_sys *sys, struct cos_comp *comp)
+{
+	cos_pd_release(sys, &comp->pd);
+	cos_pt_free(sys, comp->pt_root);
+	sys->comps[comp->id] = NULL;
+	sys->by_slot[comp->slot] = NULL;
+	sys->nr_comps--;
+	kfree(comp);
+}
+
+static int cos_map_validate(const struct cos_mem_map *m)
+{
+	if (m->prot & ~(COS_PROT_READ | COS_PROT_WRITE | COS_PROT_EXEC))
+		return -EINVAL;
+	if ((m->prot & COS_PROT_WRITE) && (m->prot & COS_PROT_EXEC))
+		return -EINVAL;		/* W^X */
+	if (!m->len || !PAGE_ALIGNED(m->addr) || !PAGE_ALIGNED(m->len))
+		return -EINVAL;
+	if (m->addr + m->len < m->addr)
+		return -EINVAL;
+	if (m->src_len > m->len || (m->src_len && !m->src))
+		return -EINVAL;
+	return 0;
+}
+
+/* Unmap and free what a failed COS_MEM_MAP had done so far. */
+static void cos_map_unwind(struct cos_sys *sys, struct cos_comp *comp,
+			   const struct cos_mem_map *m, void **pages,
+			   unsigned long n, unsigned long installed)
+{
+	unsigned long i;
+
+	for (i = 0; i < installed; i++)
+		WRITE_ONCE(*cos_pt_lookup(NULL, comp->pt_root,
+					  m->addr + i * PAGE_SIZE), 0);
+	for (i = 0; i < n; i++)
+		cos_sys_page_free(sys, pages[i]);
+}
+
+long cos_ioctl_mem_map(struct cos_sys *sys, void __user *arg)
+{
+	struct cos_mem_map m;
+	struct cos_comp *comp;
+	unsigned long n, i, done = 0, installed = 0;
+	void **pages;
+	u64 flags;
+	long err;
+
+	if (copy_from_user(&m, arg, sizeof(m)))
+		return -EFAULT;
+	err = cos_map_validate(&m);
+	if (err)
+		return err;
+	n = m.len >> PAGE_SHIFT;
+
+	mutex_lock(&sys->lock);
+	err = -ENOENT;
+	comp = cos_comp_get(sys, m.comp);
+	if (!comp)
+		goto out_unlock;
+	err = -EBUSY;
+	if (sys->nr_running)
+		goto out_unlock;
+	err = -EINVAL;
+	if (m.addr < comp->base || m.addr + m.len > comp->end)
+		goto out_unlock;
+	err = -ENOSPC;
+	if (n > sys->max_pages - sys->pages)
+		goto out_unlock;
+	for (i = 0; i < n; i++) {
+		u64 *pte = cos_pt_lookup(NULL, comp->pt_root,
+					 m.addr + i * PAGE_SIZE);
+		err = -EEXIST;
+		if (pte && (*pte & _PAGE_PRESENT))
+			goto out_unlock;
+	}
+
+	err = -ENOMEM;
+	pages = kvcalloc(n, sizeof(*pages), GFP_KERNEL_ACCOUNT);
+	if (!pages)
+		goto out_unlock;
+	for (done = 0; done < n; done++) {
+		pages[done] = cos_sys_page_alloc(sys);
+		if (IS_ERR(pages[done])) {
+			err = PTR_ERR(pages[done]);
+			goto out_unwind;
+		}
+	}
+	for (i = 0; i * PAGE_SIZE < m.src_len; i++) {
+		size_t chunk = min_t(u64, PAGE_SIZE, m.src_len - i * PAGE_SIZE);
+
+		err = -EFAULT;
+		if (copy_from_user(pages[i], u64_to_user_ptr(m.src + i * PAGE_SIZE),
+				   chunk))
+			goto out_unwind;
+	}
+	flags = cos_pte_flags(m.prot);
+	for (installed = 0; installed < n; installed++) {
+		u64 *pte = cos_pt_lookup(sys, comp->pt_root,
+					 m.addr + installed * PAGE_SIZE);
+		if (IS_ERR(pte)) {
+			err = PTR_ERR(pte);
+			goto out_unwind;
+		}
+		WRITE_ONCE(*pte, __pa(pages[installed]) | flags);
+	}
+	kvfree(pages);
+	mutex_unlock(&sys->lock);
+	return 0;
+
+out_unwind:
+	cos_map_unwind(sys, comp, &m, pages, done, installed);
+	kvfree(pages);
+out_unlock:
+	mutex_unlock(&sys->lock);
+	return err;
+}
+
+/*
+ * Copy @len bytes at component address @va into @buf. Only used while the
+ * system runs, when its page tables cannot change (see sys.h).
+ */
+int cos_comp_read(struct cos_comp *comp, unsigned long va, void *buf,
+		  size_t len)
+{
+	if (va < comp->base || va > comp->end || len > comp->end - va)
+		return -EFAULT;
+	while (len) {
+		size_t off = offset_in_page(va);
+		size_t chunk = min_t(size_t, len, PAGE_SIZE - off);
+		u64 *pte = cos_pt_lookup(NULL, comp->pt_root, va);
+
+		if (!pte || !(*pte & _PAGE_PRESENT))
+			return -EFAULT;
+		memcpy(buf, (char *)__va(*pte & PTE_PFN_MASK) + off, chunk);
+		buf += chunk;
+		va += chunk;
+		len -= chunk;
+	}
+	return 0;
+}

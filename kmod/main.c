@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * main.c - module init and exit: wires the subsystems together.
+ */
+#define pr_fmt(fmt) "cos: " fmt
+
+#include <linux/module.h>
+#include <linux/preempt.h>
+#include "hijack.h"
+#include "sys.h"
+#include "dev.h"
+#include "stats.h"
+
+static int __init cos_init(void)
+{
+	int err;
+
+	err = cos_hijack_init();
+	if (err)
+		return err;
+	preempt_notifier_inc();
+	cos_debugfs_init();
+	err = cos_dev_init();
+	if (err)
+		goto err_dev;
+	pr_info("loaded: ABI %u.%u, %u-level paging, /dev/cos ready\n",
+		COS_ABI_MAJOR, COS_ABI_MINOR, cos_paging_levels());
+	return 0;
+
+err_dev:
+	cos_debugfs_exit();
+	preempt_notifier_dec();
+	cos_hijack_exit();
+	return err;
+}
+
+static void __exit cos_exit(void)
+{
+	cos_dev_exit();
+	cos_debugfs_exit();
+	preempt_notifier_dec();
+	cos_hijack_exit();
+	cos_stats_check_leaks();
+	pr_info("unloaded\n");
+}
+
+module_init(cos_init);
+module_exit(cos_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("cos: a component-based kernel running beside Linux on a hijacked host thread");
+MODULE_AUTHOR("The cos developers");
+MODULE_VERSION("0.1");

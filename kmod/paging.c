@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * paging.c - geometry of the user half and the page tables under one slot.
+ *
+ * A component owns one top-level entry ("slot") of the user half. Its lower
+ * page tables hang from pt_root and belong to the component alone, so a PD
+ * (one top-level page) only points at them. 4-level paging: slots are
+ * 512 GiB and pt_root is a PUD table; 5-level: slots are 256 TiB and
+ * pt_root is a P4D table. All tables are ordinary kernel pages we own.
+ */
+#include <linux/mm.h>
+#include <asm/pgtable.h>
+#include <asm/processor.h>
+#include "sys.h"
+#include "paging.h"
+
+unsigned int cos_paging_levels(void)
+{
+	return pgtable_l5_enabled() ? 5 : 4;
+}
+
+unsigned int cos_slot_shift(void)
+{
+	return pgtable_l5_enabled() ? 48 : 39;
+}
+
+/* Nothing may be mapped at or above this: keeps sysret's RCX canonical. */
+unsigned long cos_user_va_end(void)
+{
+	return TASK_SIZE_MAX;
+}
+
+/* Levels of tables below the top-level page (3 or 4). */
+static unsigned int cos_pt_levels(void)
+{
+	return cos_paging_levels() - 1;
+}
+
+static unsigned int cos_pt_shift(unsigned int level)
+{
+	return PAGE_SHIFT + 9 * level;
+}
+
+/*
+ * Find the PTE for @va under @root, creating missing tables if @sys is
+ * given (charged to its budget). Returns NULL if absent and not creating,
+ * ERR_PTR on allocation failure.
+ */
+u64 *cos_pt_lookup(struct cos_sys *sys, u64 *root, unsigned long va)
+{
+	u64 *table = root;
+	unsigned int l;
+
+	for (l = cos_pt_levels() - 1; l > 0; l--) {
+		u64 *e = &table[(va >> cos_pt_shift(l)) & (PTRS_PER_PTE - 1)];
+
+		if (!(*e & _PAGE_PRESENT)) {
+			void *next;
+
+			if (!sys)
+				return NULL;
+			next = cos_sys_page_alloc(sys);
+			if (IS_ERR(next))
+				return next;
+			WRITE_ONCE(*e, __pa(next) | COS_PT_TABLE_FLAGS);
+		}
+		table = __va(*e & PTE_PFN_MASK);
+	}
+	return &table[(va >> PAGE_SHIFT) & (PTRS_PER_PTE - 1)];
+}
+
+static void cos_pt_free_level(struct cos_sys *sys, u64 *table,
+			      unsigned int level)
+{
+	unsigned int i;
+
+	for (i = 0; i < PTRS_PER_PTE; i++) {
+		u64 e = table[i];
+
+		if (!(e & _PAGE_PRESENT))
+			continue;
+		if (level)
+			cos_pt_free_level(sys, __va(e & PTE_PFN_MASK),
+					  level - 1);
+		else
+			cos_sys_page_free(sys, __va(e & PTE_PFN_MASK));
+	}
+	cos_sys_page_free(sys, table);
+}
+
+/* Free a slot's tables and every page they map. */
+void cos_pt_free(struct cos_sys *sys, u64 *root)
+{
+	if (root)
+		cos_pt_free_level(sys, root, cos_pt_levels() - 1);
+}
+
+u64 cos_pte_flags(u32 prot)
+{
+	u64 f = _PAGE_PRESENT | _PAGE_USER | _PAGE_ACCESSED;
+
+	if (prot & COS_PROT_WRITE)
+		f |= _PAGE_RW | _PAGE_DIRTY;
+	if (!(prot & COS_PROT_EXEC))
+		f |= _PAGE_NX & __supported_pte_mask;
+	return f;		/* never _PAGE_GLOBAL: user pages must go with CR3 */
+}
+
+/*
+ * A PD's top-level page: Linux's kernel half (the same entries every mm
+ * has; they never change after boot because Linux preallocates the
+ * top-level entries of vmalloc and module space) plus the slot entries of
+ * its member components.
+ */
+int cos_pd_init(struct cos_sys *sys, struct cos_pd *pd)
+{
+	u64 *pgd = cos_sys_page_alloc(sys);
+
+	if (IS_ERR(pgd))
+		return PTR_ERR(pgd);
+	memcpy(pgd + PTRS_PER_PGD / 2, (u64 *)current->mm->pgd + PTRS_PER_PGD / 2,
+	       PTRS_PER_PGD / 2 * sizeof(u64));
+	pd->pgd = pgd;
+	return 0;
+}
+
+void cos_pd_add(struct cos_pd *pd, struct cos_comp *comp)
+{
+	WRITE_ONCE(pd->pgd[comp->slot], __pa(comp->pt_root) | COS_PT_TABLE_FLAGS);
+}
+
+void cos_pd_release(struct cos_sys *sys, struct cos_pd *pd)
+{
+	if (pd->pgd)
+		cos_sys_page_free(sys, pd->pgd);
+	pd->pgd = NULL;
+}
+
+unsigned long cos_pd_pa(const struct cos_pd *pd)
+{
+	return __pa(pd->pgd);
+}

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * paging.h - page tables of a component slot and top-level pages of PDs.
+ * Callers hold sys->lock for anything that allocates or frees.
+ */
+#ifndef COS_PAGING_H
+#define COS_PAGING_H
+
+#include <asm/pgtable_types.h>
+
+struct cos_sys;
+struct cos_pd;
+struct cos_comp;
+
+/* Non-leaf entries: permissions are decided at the leaf. */
+#define COS_PT_TABLE_FLAGS (_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED)
+
+u64 *cos_pt_lookup(struct cos_sys *sys, u64 *root, unsigned long va);
+void cos_pt_free(struct cos_sys *sys, u64 *root);
+u64 cos_pte_flags(u32 prot);
+
+int cos_pd_init(struct cos_sys *sys, struct cos_pd *pd);
+void cos_pd_add(struct cos_pd *pd, struct cos_comp *comp);
+void cos_pd_release(struct cos_sys *sys, struct cos_pd *pd);
+unsigned long cos_pd_pa(const struct cos_pd *pd);
+
+#endif

@@ -1,0 +1,422 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * run.c - COS_RUN: run a thread in component mode until the host is needed.
+ *
+ * The loop, KVM style:
+ *
+ *   check in (sys->lock), save the host's user state (segments, FS/GS
+ *   bases, PKRU; FPU for COS_THD_FPU), register the preempt notifier and
+ *   install the vectors on this CPU, arm the budget timer;
+ *   loop (interrupts off at the top):
+ *	signal pending -> COS_EXIT_SIGNAL; budget gone -> COS_EXIT_BUDGET;
+ *	need_resched -> cond_resched() with interrupts on, again;
+ *	load the PD, enter the component; it comes back on the next entry:
+ *	  interrupt / NMI / #MC -> Linux's own handler, again;
+ *	  syscall op -> service it (again, or exit);
+ *	  anything else -> COS_EXIT_FAULT;
+ *   undo all of the above, in reverse.
+ *
+ * Nothing here runs with the module's vectors on a CPU that is not running
+ * the host thread: sched_out restores Linux's CR3 and vectors before Linux
+ * can switch away, sched_in installs them again wherever the thread lands.
+ */
+#define pr_fmt(fmt) "cos: " fmt
+
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/preempt.h>
+#include <linux/hrtimer.h>
+#include <linux/uaccess.h>
+#include <linux/ktime.h>
+#include <asm/desc.h>
+#include <asm/idtentry.h>
+#include <asm/mce.h>
+#include <asm/fpu/api.h>
+#include <asm/special_insns.h>
+#include <asm/debugreg.h>
+#include <asm/irq_vectors.h>
+#include <asm/segment.h>
+#include <asm/traps.h>
+#include "sys.h"
+#include "paging.h"
+#include "stats.h"
+
+/* What the host had in the registers a component can change. */
+struct cos_host_state {
+	unsigned short ds, es, fs, gs;
+	unsigned long fs_base, gs_base;
+	u32 pkru;
+};
+
+struct cos_run_ctx {
+	struct preempt_notifier pn;
+	struct hrtimer budget;
+	struct task_struct *task;
+	struct cos_thd *thd;
+	unsigned long pd_pa;
+	unsigned long cr0;		/* Linux's CR0 (TS clear) */
+	struct cos_host_state host;
+	bool fpu;
+	bool budget_expired;
+	u64 slow_entries;
+};
+
+static bool cos_has_fsgsbase(void)
+{
+	return boot_cpu_has(X86_FEATURE_FSGSBASE);
+}
+
+/* ---- host user state --------------------------------------------------- */
+
+static void cos_host_save(struct cos_run_ctx *ctx)
+{
+	struct cos_host_state *h = &ctx->host;
+
+	savesegment(ds, h->ds);
+	savesegment(es, h->es);
+	savesegment(fs, h->fs);
+	savesegment(gs, h->gs);
+	/* In the kernel the user GS base sits in MSR_KERNEL_GS_BASE. */
+	rdmsrl(MSR_FS_BASE, h->fs_base);
+	rdmsrl(MSR_KERNEL_GS_BASE, h->gs_base);
+	if (boot_cpu_has(X86_FEATURE_OSPKE))
+		h->pkru = rdpkru();
+}
+
+static void cos_comp_bases_load(struct cos_thd *thd)
+{
+	wrmsrl(MSR_FS_BASE, thd->fs_base);
+	wrmsrl(MSR_KERNEL_GS_BASE, thd->gs_base);
+}
+
+static void cos_comp_state_load(struct cos_run_ctx *ctx)
+{
+	struct cos_host_state *h = &ctx->host;
+
+	/* Selectors first (a selector load resets its base), then bases. */
+	if (h->fs)
+		loadsegment(fs, 0);
+	if (h->gs)
+		load_gs_index(0);
+	cos_comp_bases_load(ctx->thd);
+}
+
+static void cos_host_restore(struct cos_run_ctx *ctx)
+{
+	struct cos_host_state *h = &ctx->host;
+	struct cos_thd *thd = ctx->thd;
+	unsigned short sel;
+
+	if (cos_has_fsgsbase()) {
+		/* The component may have moved its own bases. */
+		rdmsrl(MSR_FS_BASE, thd->fs_base);
+		rdmsrl(MSR_KERNEL_GS_BASE, thd->gs_base);
+	}
+	savesegment(ds, sel);
+	if (sel != h->ds)
+		loadsegment(ds, h->ds);
+	savesegment(es, sel);
+	if (sel != h->es)
+		loadsegment(es, h->es);
+	savesegment(fs, sel);
+	if (sel != h->fs)
+		loadsegment(fs, h->fs);
+	savesegment(gs, sel);
+	if (sel != h->gs)
+		load_gs_index(h->gs);
+	wrmsrl(MSR_FS_BASE, h->fs_base);
+	wrmsrl(MSR_KERNEL_GS_BASE, h->gs_base);
+	if (boot_cpu_has(X86_FEATURE_OSPKE))
+		wrpkru(h->pkru);
+}
+
+/* ---- preemption -------------------------------------------------------- */
+
+static void cos_sched_in(struct preempt_notifier *pn, int cpu)
+{
+	struct cos_run_ctx *ctx = container_of(pn, struct cos_run_ctx, pn);
+	unsigned long flags;
+
+	local_irq_save(flags);
+	cos_vectors_install();
+	/* Without FSGSBASE Linux restores the host's bases on switch-in. */
+	if (!cos_has_fsgsbase())
+		cos_comp_bases_load(ctx->thd);
+	local_irq_restore(flags);
+}
+
+static void cos_sched_out(struct preempt_notifier *pn, struct task_struct *next)
+{
+	cos_cr3_restore();
+	cos_vectors_restore();
+}
+
+static struct preempt_ops cos_preempt_ops = {
+	.sched_in = cos_sched_in,
+	.sched_out = cos_sched_out,
+};
+
+/* ---- budget ------------------------------------------------------------ */
+
+static enum hrtimer_restart cos_budget_fire(struct hrtimer *t)
+{
+	struct cos_run_ctx *ctx = container_of(t, struct cos_run_ctx, budget);
+
+	WRITE_ONCE(ctx->budget_expired, true);
+	/* An IPI makes the host's CPU leave component mode and look. */
+	kick_process(ctx->task);
+	return HRTIMER_NORESTART;
+}
+
+/* ---- exits ------------------------------------------------------------- */
+
+static void cos_fault_fill(struct cos_run *run, const struct cos_thd *thd,
+			   unsigned long address, unsigned long dr6)
+{
+	const struct cos_hw_regs *r = &thd->hw;
+	struct cos_fault *f = &run->fault;
+
+	run->exit_reason = COS_EXIT_FAULT;
+	f->vector = r->vector;
+	f->error_code = r->error_code == -1UL ? 0 : r->error_code;
+	f->address = 0;
+	f->ip = r->ip;
+	f->sp = r->sp;
+	f->flags = r->flags;
+	switch (r->vector) {
+	case X86_TRAP_PF:
+		f->address = address;
+		break;
+	case X86_TRAP_DB:
+		f->error_code = dr6;
+		break;
+	case COS_HW_VEC_SYSCALL:
+	case COS_HW_VEC_SYSCALL32:
+		f->ip = r->ip - 2;	/* the syscall instruction itself */
+		break;
+	}
+}
+
+enum cos_next { COS_AGAIN, COS_STOP };
+
+/* A syscall that left the fast path: the op is in error_code. */
+static enum cos_next cos_syscall_op(struct cos_run_ctx *ctx,
+				    struct cos_run *run)
+{
+	struct cos_thd *thd = ctx->thd;
+	struct cos_hw_regs *r = &thd->hw;
+	size_t len;
+
+	switch (r->error_code) {
+	case COS_OP_EXIT:
+		run->exit_reason = COS_EXIT_EXIT;
+		run->exit.status = r->di;
+		r->ax = 0;
+		return COS_STOP;
+	case COS_OP_PRINT:
+		len = min_t(unsigned long, r->si, COS_PRINT_MAX);
+		if (cos_comp_read(thd->comp, r->di, run->print.data, len)) {
+			r->ax = -EFAULT;
+			return COS_AGAIN;
+		}
+		r->ax = len;
+		run->exit_reason = COS_EXIT_PRINT;
+		run->print.len = len;
+		return COS_STOP;
+	case COS_OP_NULL:
+	case COS_OP_YIELD:
+		r->ax = 0;
+		return COS_AGAIN;
+	}
+	cos_fault_fill(run, thd, 0, 0);
+	return COS_STOP;
+}
+
+/*
+ * Enter the component once and come back on its next kernel entry.
+ * Interrupts off. Returns COS_AGAIN after handing an interrupt, NMI or
+ * machine check to Linux, COS_STOP with the vector in hw.vector otherwise.
+ */
+static enum cos_next cos_enter_once(struct cos_run_ctx *ctx,
+				    unsigned long *cr2, unsigned long *dr6)
+{
+	struct cos_thd *thd = ctx->thd;
+	unsigned long vec;
+
+	if (ctx->fpu) {
+		if (test_thread_flag(TIF_NEED_FPU_LOAD))
+			switch_fpu_return();
+	} else {
+		write_cr0(ctx->cr0 | X86_CR0_TS);	/* FPU use is #NM */
+	}
+	cos_cr3_load(ctx->pd_pa);
+	this_cpu_write(cos_cpu.regs_end, (unsigned long)(&thd->hw + 1));
+
+	cos_enter_component(&thd->hw);
+
+	if (!ctx->fpu)
+		write_cr0(ctx->cr0);
+	vec = thd->hw.vector;
+	if (likely(vec >= FIRST_EXTERNAL_VECTOR && vec < NR_VECTORS &&
+		   vec != IA32_SYSCALL_VECTOR)) {
+		atomic64_inc(&cos_stats.irqs);
+		cos_call_idt_handler(cos_linux_handler(vec));
+		return COS_AGAIN;
+	}
+	switch (vec) {
+	case X86_TRAP_NMI:
+		atomic64_inc(&cos_stats.nmis);
+		cos_call_idt_handler((unsigned long)asm_exc_nmi_noist);
+		return COS_AGAIN;
+	case X86_TRAP_MC: {
+		/* As KVM does: report it as if it hit user mode. */
+		struct pt_regs regs = { .cs = 3, .flags = X86_EFLAGS_IF };
+
+		do_machine_check(&regs);
+		return COS_AGAIN;
+	}
+	case X86_TRAP_PF:
+		*cr2 = read_cr2();	/* before anything can fault again */
+		break;
+	case X86_TRAP_DB:
+		get_debugreg(*dr6, 6);
+		set_debugreg(DR6_RESERVED, 6);
+		break;
+	}
+	return COS_STOP;
+}
+
+static void cos_run_loop(struct cos_run_ctx *ctx, struct cos_run *run)
+{
+	struct cos_thd *thd = ctx->thd;
+	unsigned long cr2 = 0, dr6 = 0;
+
+	for (;;) {
+		local_irq_disable();
+		if (unlikely(signal_pending(current))) {
+			run->exit_reason = COS_EXIT_SIGNAL;
+			break;
+		}
+		if (unlikely(READ_ONCE(ctx->budget_expired))) {
+			run->exit_reason = COS_EXIT_BUDGET;
+			break;
+		}
+		if (unlikely(need_resched())) {
+			local_irq_enable();
+			cond_resched();
+			continue;
+		}
+		if (cos_enter_once(ctx, &cr2, &dr6) == COS_AGAIN) {
+			local_irq_enable();
+			continue;
+		}
+		local_irq_enable();
+		ctx->slow_entries++;
+		if (thd->hw.vector == COS_HW_VEC_SYSCALL) {
+			if (cos_syscall_op(ctx, run) == COS_AGAIN)
+				continue;
+		} else {
+			cos_fault_fill(run, thd, cr2, dr6);
+		}
+		local_irq_disable();
+		break;
+	}
+	/* Interrupts are off here. */
+}
+
+/* ---- the ioctl --------------------------------------------------------- */
+
+static int cos_run_check_in(struct cos_sys *sys, struct cos_run *run,
+			    struct cos_thd **thdp)
+{
+	struct cos_thd *thd;
+	int err = 0;
+
+	mutex_lock(&sys->lock);
+	thd = cos_thd_get(sys, run->thd);
+	if (!thd)
+		err = -ENOENT;
+	else if (atomic_cmpxchg(&thd->running, 0, 1))
+		err = -EBUSY;
+	else
+		sys->nr_running++;
+	mutex_unlock(&sys->lock);
+	*thdp = thd;
+	return err;
+}
+
+static void cos_run_check_out(struct cos_sys *sys, struct cos_thd *thd)
+{
+	mutex_lock(&sys->lock);
+	sys->nr_running--;
+	atomic_set(&thd->running, 0);
+	mutex_unlock(&sys->lock);
+}
+
+long cos_ioctl_run(struct cos_sys *sys, void __user *arg)
+{
+	struct cos_run run;
+	struct cos_run_ctx ctx = {};
+	struct cos_thd *thd;
+	u64 t0 = ktime_get_ns();
+	long err;
+
+	if (copy_from_user(&run, arg, offsetof(struct cos_run, exit_reason)))
+		return -EFAULT;
+	if (run.flags)
+		return -EINVAL;
+	err = cos_run_check_in(sys, &run, &thd);
+	if (err)
+		return err;
+	memset((char *)&run + offsetof(struct cos_run, exit_reason), 0,
+	       sizeof(run) - offsetof(struct cos_run, exit_reason));
+
+	ctx.task = current;
+	ctx.thd = thd;
+	ctx.fpu = thd->flags & COS_THD_FPU;
+	ctx.pd_pa = cos_pd_pa(&thd->comp->pd);
+	ctx.cr0 = read_cr0() & ~X86_CR0_TS;
+	cos_thd_sanitize(thd);
+	atomic64_inc(&cos_stats.runs);
+
+	cos_host_save(&ctx);
+	if (ctx.fpu)
+		fpu_swap_kvm_fpstate(&thd->fpu, true);
+
+	preempt_notifier_init(&ctx.pn, &cos_preempt_ops);
+	preempt_disable();
+	preempt_notifier_register(&ctx.pn);
+	local_irq_disable();
+	cos_vectors_install();
+	cos_comp_state_load(&ctx);
+	local_irq_enable();
+	preempt_enable();
+
+	hrtimer_init(&ctx.budget, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
+	ctx.budget.function = cos_budget_fire;
+	if (run.budget_ns)
+		hrtimer_start(&ctx.budget, ns_to_ktime(run.budget_ns),
+			      HRTIMER_MODE_REL_HARD);
+
+	cos_run_loop(&ctx, &run);
+
+	/* Interrupts are off: nothing can preempt us in the middle. */
+	cos_cr3_restore();
+	cos_host_restore(&ctx);
+	cos_vectors_restore();
+	preempt_notifier_unregister(&ctx.pn);
+	local_irq_enable();
+
+	hrtimer_cancel(&ctx.budget);
+	if (ctx.fpu)
+		fpu_swap_kvm_fpstate(&thd->fpu, false);
+	cos_run_check_out(sys, thd);
+
+	run.run_ns = ktime_get_ns() - t0;
+	run.slow_entries = ctx.slow_entries;
+	atomic64_add(ctx.slow_entries, &cos_stats.slow_entries);
+	atomic64_inc(&cos_stats.exits[run.exit_reason]);
+	if (copy_to_user(arg, &run, sizeof(run)))
+		return -EFAULT;
+	return 0;
+}

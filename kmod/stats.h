@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * stats.h - module-wide counters, shown in debugfs (cos/stats). Live
+ * objects (systems, threads, pages) must read 0 when no fd is open; the
+ * module reports "cos: leak" on unload otherwise. Lock-free atomics.
+ */
+#ifndef COS_STATS_H
+#define COS_STATS_H
+
+#include <linux/atomic.h>
+#include "uapi/cos.h"
+
+#define COS_EXIT_REASONS	(COS_EXIT_PRINT + 1)
+
+struct cos_stats {
+	atomic64_t systems, threads, pages;	/* live objects */
+	atomic64_t runs, slow_entries, irqs, nmis;
+	atomic64_t exits[COS_EXIT_REASONS];
+};
+
+extern struct cos_stats cos_stats;
+
+int cos_debugfs_init(void);
+void cos_debugfs_exit(void);
+void cos_stats_check_leaks(void);
+
+#endif

@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sys.c - lifetime of a component system and its page budget.
+ */
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/mm.h>
+#include <linux/err.h>
+#include "sys.h"
+#include "stats.h"
+
+unsigned int cos_max_pages = 16384;
+module_param_named(max_pages, cos_max_pages, uint, 0644);
+MODULE_PARM_DESC(max_pages,
+	"Pages (4 KiB) one component system may use for memory, page tables and protection domains (default 16384 = 64 MiB)");
+
+struct cos_sys *cos_sys_create(void)
+{
+	struct cos_sys *sys = kzalloc(sizeof(*sys), GFP_KERNEL_ACCOUNT);
+
+	if (!sys)
+		return NULL;
+	mutex_init(&sys->lock);
+	sys->max_pages = READ_ONCE(cos_max_pages);
+	atomic64_inc(&cos_stats.systems);
+	return sys;
+}
+
+void cos_sys_destroy(struct cos_sys *sys)
+{
+	unsigned int i;
+
+	for (i = 0; i < COS_MAX_THDS; i++)
+		if (sys->thds[i])
+			cos_thd_destroy(sys->thds[i]);
+	for (i = 0; i < COS_MAX_COMPS; i++)
+		if (sys->comps[i])
+			cos_comp_destroy(sys, sys->comps[i]);
+	WARN_ON_ONCE(sys->pages);
+	mutex_destroy(&sys->lock);
+	kfree(sys);
+	atomic64_dec(&cos_stats.systems);
+}
+
+void *cos_sys_page_alloc(struct cos_sys *sys)
+{
+	void *p;
+
+	lockdep_assert_held(&sys->lock);
+	if (sys->pages >= sys->max_pages)
+		return ERR_PTR(-ENOSPC);
+	p = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+	if (!p)
+		return ERR_PTR(-ENOMEM);
+	sys->pages++;
+	atomic64_inc(&cos_stats.pages);
+	return p;
+}
+
+void cos_sys_page_free(struct cos_sys *sys, void *page)
+{
+	free_page((unsigned long)page);
+	sys->pages--;
+	atomic64_dec(&cos_stats.pages);
+}
+
+struct cos_comp *cos_comp_get(struct cos_sys *sys, u32 id)
+{
+	lockdep_assert_held(&sys->lock);
+	return id < COS_MAX_COMPS ? sys->comps[id] : NULL;
+}
+
+struct cos_thd *cos_thd_get(struct cos_sys *sys, u32 id)
+{
+	lockdep_assert_held(&sys->lock);
+	return id < COS_MAX_THDS ? sys->thds[id] : NULL;
+}

@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * sys.h - a component system: what one open /dev/cos holds.
+ *
+ * Objects: components (struct cos_comp, one top-level slot each, in a PD of
+ * their own), their memory, and threads (struct cos_thd). All of them live
+ * until the fd is released; ids index fixed tables.
+ *
+ * Locking: sys->lock (a mutex) serialises every configuration ioctl and
+ * guards the tables, the page budget and nr_running. COS_RUN takes it only
+ * to check in and out (nr_running); while any thread runs, configuration
+ * ioctls that change memory fail with EBUSY, so the page tables of a
+ * running system never change. A thread runs on at most one host thread at
+ * a time (cos_thd.running).
+ */
+#ifndef COS_SYS_H
+#define COS_SYS_H
+
+#include <linux/mutex.h>
+#include <linux/atomic.h>
+#include <linux/types.h>
+#include <asm/fpu/api.h>
+#include "hijack.h"
+#include "uapi/cos.h"
+
+#define COS_MAX_COMPS	256	/* one per slot of the user half */
+#define COS_MAX_THDS	64
+
+struct cos_pd {
+	u64 *pgd;			/* the top-level page */
+};
+
+struct cos_comp {
+	u32 id;
+	u32 slot;
+	unsigned long base, end;	/* [base, end) may be mapped */
+	u64 *pt_root;			/* table the slot entry points to */
+	struct cos_pd pd;		/* issue 2: a PD per component */
+};
+
+struct cos_thd {
+	struct cos_hw_regs hw;		/* saved by entry.S; see layout.h */
+	unsigned long fs_base, gs_base;
+	struct cos_sys *sys;
+	struct cos_comp *comp;
+	u32 id;
+	u32 flags;			/* COS_THD_* */
+	atomic_t running;
+	struct fpu_guest fpu;		/* COS_THD_FPU only */
+};
+
+struct cos_sys {
+	struct mutex lock;
+	struct cos_comp *comps[COS_MAX_COMPS];
+	struct cos_comp *by_slot[COS_MAX_COMPS];
+	struct cos_thd *thds[COS_MAX_THDS];
+	unsigned int nr_comps, nr_thds;
+	unsigned int nr_running;
+	unsigned long pages, max_pages;
+};
+
+extern unsigned int cos_max_pages;
+
+struct cos_sys *cos_sys_create(void);
+void cos_sys_destroy(struct cos_sys *sys);
+
+/* Page budget; caller holds sys->lock. -ENOSPC when exhausted. */
+void *cos_sys_page_alloc(struct cos_sys *sys);
+void cos_sys_page_free(struct cos_sys *sys, void *page);
+
+/* Lookups under sys->lock (objects are never freed before the sys). */
+struct cos_comp *cos_comp_get(struct cos_sys *sys, u32 id);
+struct cos_thd *cos_thd_get(struct cos_sys *sys, u32 id);
+
+/* comp.c */
+long cos_ioctl_comp_create(struct cos_sys *sys, void __user *arg);
+long cos_ioctl_mem_map(struct cos_sys *sys, void __user *arg);
+void cos_comp_destroy(struct cos_sys *sys, struct cos_comp *comp);
+int cos_comp_read(struct cos_comp *comp, unsigned long va, void *buf,
+		  size_t len);
+
+/* thd.c */
+long cos_ioctl_thd_create(struct cos_sys *sys, void __user *arg);
+long cos_ioctl_thd_regs(struct cos_sys *sys, void __user *arg, bool set);
+void cos_thd_destroy(struct cos_thd *thd);
+void cos_thd_sanitize(struct cos_thd *thd);
+
+/* run.c */
+long cos_ioctl_run(struct cos_sys *sys, void __user *arg);
+
+/* geometry of the user half (paging.c) */
+unsigned int cos_paging_levels(void);
+unsigned int cos_slot_shift(void);
+unsigned long cos_user_va_end(void);
+
+#endif

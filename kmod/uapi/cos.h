@@ -1,0 +1,185 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * cos.h - the /dev/cos ioctl ABI.
+ *
+ * A process opens /dev/cos to get one component *system*. It creates
+ * components (each owns one top-level page-table slot of the user half and
+ * starts in a protection domain of its own), maps memory into them, creates
+ * threads with initial registers, and then loops on COS_RUN, which runs a
+ * thread in component mode until something needs the host: the component
+ * exits or prints, faults, its time budget runs out, or a signal is pending
+ * for the host (KVM-style run loop). Closing the fd tears everything down.
+ *
+ * Rules for every struct below: fixed-width fields, explicit padding, and
+ * every pad/reserved field must be zero on input (EINVAL otherwise), so that
+ * later ABI versions can give them a meaning.
+ */
+#ifndef _UAPI_COS_H
+#define _UAPI_COS_H
+
+#ifndef __ASSEMBLER__
+#include <linux/types.h>
+#include <linux/ioctl.h>
+#endif
+
+#define COS_ABI_MAJOR	1
+#define COS_ABI_MINOR	0
+
+/* ---- COS_VERSION ------------------------------------------------------ */
+#define COS_FEAT_LA57	(1ull << 0)	/* 5-level paging: slots are 2^48 bytes */
+#define COS_FEAT_NX	(1ull << 1)	/* no-execute mappings are enforced */
+#define COS_FEAT_PKU	(1ull << 2)	/* PKRU is saved/restored around RUN */
+#define COS_FEAT_FSGSBASE (1ull << 3)	/* components may use wr{fs,gs}base */
+
+#ifndef __ASSEMBLER__
+struct cos_version {
+	__u32 abi_major;	/* out: COS_ABI_MAJOR of the module */
+	__u32 abi_minor;	/* out */
+	__u32 paging_levels;	/* out: 4 or 5 */
+	__u32 slot_shift;	/* out: log2 of the span of one slot (39/48) */
+	__u32 nr_slots;		/* out: slots in the user half (256) */
+	__u32 page_size;	/* out: 4096 */
+	__u64 user_va_end;	/* out: no mapping may reach this address */
+	__u64 features;		/* out: COS_FEAT_* */
+	__u64 max_pages;	/* out: page budget of one system */
+	__u64 reserved[4];	/* out: zero */
+};
+#endif
+
+/* ---- COS_COMP_CREATE ---------------------------------------------------- */
+#ifndef __ASSEMBLER__
+struct cos_comp_create {
+	__u32 slot;		/* in: top-level slot, 0 .. nr_slots-1 */
+	__u32 flags;		/* in: 0 */
+	__u32 id;		/* out: component id */
+	__u32 pad;
+	__u64 base;		/* out: first address of the slot */
+	__u64 end;		/* out: end of the slot (exclusive) */
+};
+
+#endif
+
+/* ---- COS_MEM_MAP -------------------------------------------------------- */
+#define COS_PROT_READ	(1 << 0)
+#define COS_PROT_WRITE	(1 << 1)	/* never together with EXEC */
+#define COS_PROT_EXEC	(1 << 2)
+
+#ifndef __ASSEMBLER__
+struct cos_mem_map {
+	__u32 comp;		/* in: component id */
+	__u32 prot;		/* in: COS_PROT_*; READ is implied */
+	__u64 addr;		/* in: page aligned, inside the component's slot */
+	__u64 len;		/* in: page multiple, > 0 */
+	__u64 src;		/* in: user pointer to initial bytes, or 0 */
+	__u64 src_len;		/* in: <= len; the rest is zero-filled */
+};
+
+/* ---- threads ------------------------------------------------------------ */
+struct cos_regs {
+	__u64 rax, rbx, rcx, rdx, rsi, rdi, rbp, rsp;
+	__u64 r8, r9, r10, r11, r12, r13, r14, r15;
+	__u64 rip, rflags;
+	__u64 fs_base, gs_base;
+};
+#endif
+
+/*
+ * COS_THD_FPU: the thread gets an FPU/SSE/AVX state of its own. Without it
+ * the FPU is off in component mode (CR0.TS): the first FPU or SSE
+ * instruction is a #NM fault exit. Components are built without FPU use.
+ */
+#define COS_THD_FPU	(1 << 0)
+
+#ifndef __ASSEMBLER__
+struct cos_thd_create {
+	__u32 comp;		/* in: component the thread starts in */
+	__u32 flags;		/* in: COS_THD_* */
+	__u32 id;		/* out: thread id */
+	__u32 pad;
+	struct cos_regs regs;	/* in: initial registers */
+};
+
+struct cos_thd_regs {
+	__u32 thd;		/* in */
+	__u32 pad;
+	struct cos_regs regs;	/* in (SET) or out (GET) */
+};
+
+#endif
+
+/* ---- COS_RUN ------------------------------------------------------------ */
+/* cos_run.exit_reason */
+#define COS_EXIT_NONE	0
+#define COS_EXIT_EXIT	1	/* the component asked to exit: exit.status */
+#define COS_EXIT_FAULT	2	/* contained fault: fault.* */
+#define COS_EXIT_BUDGET	3	/* budget_ns of wall time used up in this call */
+#define COS_EXIT_SIGNAL	4	/* a signal is pending for the host */
+#define COS_EXIT_PRINT	5	/* the component printed print.len bytes */
+
+/*
+ * Pseudo-vectors above 255 in cos_fault.vector: the component tried to
+ * enter the kernel other than through the cos syscall ABI.
+ */
+#define COS_VEC_SYSCALL		256	/* 64-bit syscall, unknown op */
+#define COS_VEC_SYSCALL32	257	/* syscall from 32-bit code */
+#define COS_VEC_SYSENTER	258	/* sysenter (ip/sp unknown: 0) */
+
+#ifndef __ASSEMBLER__
+struct cos_fault {
+	__u32 vector;		/* 0..255 exception/int vector, or COS_VEC_* */
+	__u32 pad;
+	__u64 error_code;	/* CPU error code; #DB: DR6; syscall: the op */
+	__u64 address;		/* #PF: CR2; otherwise 0 */
+	__u64 ip;		/* faulting (or, for traps, next) instruction */
+	__u64 sp;
+	__u64 flags;		/* RFLAGS at the fault */
+};
+
+#define COS_PRINT_MAX	256
+
+struct cos_run {
+	__u32 thd;		/* in: thread to run */
+	__u32 flags;		/* in: 0 */
+	__u64 budget_ns;	/* in: wall time before COS_EXIT_BUDGET; 0 = none */
+	__u32 exit_reason;	/* out: enum cos_exit_reason */
+	__u32 pad;
+	__u64 run_ns;		/* out: wall time spent in this call */
+	__u64 slow_entries;	/* out: kernel entries that left the fast path */
+	union {
+		struct {
+			__u64 status;
+		} exit;
+		struct cos_fault fault;
+		struct {
+			__u32 len;
+			__u32 pad;
+			char data[COS_PRINT_MAX];
+		} print;
+		__u64 raw[40];
+	};
+};
+#endif
+
+/*
+ * Component syscall ABI (x86-64 `syscall` in component mode). RAX = op,
+ * arguments in RDI, RSI, RDX, R10; result in RAX. RCX and R11 are clobbered
+ * by the instruction itself; every other register, RFLAGS, and the FS/GS
+ * bases are preserved.
+ */
+#define COS_OP_NULL	0	/* returns 0; never leaves the fast path */
+#define COS_OP_EXIT	1	/* RDI = status; COS_EXIT_EXIT */
+#define COS_OP_PRINT	2	/* RDI = buf, RSI = len; COS_EXIT_PRINT; returns len or -EFAULT */
+#define COS_OP_YIELD	3	/* returns 0 through the slow path (lets Linux run pending work) */
+
+#ifndef __ASSEMBLER__
+#define COS_IOC_MAGIC	0xC5
+#define COS_VERSION	_IOWR(COS_IOC_MAGIC, 0x00, struct cos_version)
+#define COS_COMP_CREATE	_IOWR(COS_IOC_MAGIC, 0x10, struct cos_comp_create)
+#define COS_MEM_MAP	_IOWR(COS_IOC_MAGIC, 0x11, struct cos_mem_map)
+#define COS_THD_CREATE	_IOWR(COS_IOC_MAGIC, 0x20, struct cos_thd_create)
+#define COS_THD_GET_REGS _IOWR(COS_IOC_MAGIC, 0x21, struct cos_thd_regs)
+#define COS_THD_SET_REGS _IOWR(COS_IOC_MAGIC, 0x22, struct cos_thd_regs)
+#define COS_RUN		_IOWR(COS_IOC_MAGIC, 0x30, struct cos_run)
+#endif
+
+#endif /* _UAPI_COS_H */

@@ -1,0 +1,18 @@
+#!/bin/bash
+# demo.sh - runs inside the guest (make demo): load cos.ko, run the bare
+# hello component, unload.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+step() { printf '\n==> %s\n' "$*"; }
+
+step "insmod cos.ko"
+insmod cos.ko
+dmesg | grep 'cos: ' | tail -n 1
+step "cos version"
+build/cos version
+step "cos bare build/components/hello.bin"
+build/cos bare build/components/hello.bin
+echo "(component exited with status $?)"
+step "rmmod cos"
+rmmod cos
+dmesg | grep 'cos: ' | tail -n 1

@@ -1,0 +1,505 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * snippets.S - tiny components used by the selftests. Each is copied to
+ * slot base + COS_BARE_CODE and started with RDI = slot base, RSI = data
+ * region (if any), RSP = stack top. Marks export the offsets of the
+ * instructions a test expects a fault at (see userlib/libcos/snippet.h).
+ */
+#include "cos.h"
+#include "snippet.h"
+
+#define EXIT(code)	movl $(code), %edi; movl $COS_OP_EXIT, %eax; syscall; ud2
+
+	.text
+
+/* ---- register preservation ----------------------------------------------
+ * R12 = iterations. Every iteration loads all preserved registers with
+ * values derived from R12, makes the call, and checks each of them, RSP,
+ * RAX == 0, CF and DF. Exit status: 0, or 10 + index of the bad register.
+ */
+.macro SETREGS
+	movq	%r12, %rbx
+	xorq	$0x1111, %rbx
+	leaq	0x2222(%r12), %rdx
+	movq	%r12, %rsi
+	notq	%rsi
+	leaq	0x4444(%r12,%r12), %rdi
+	movq	%r12, %rbp
+	rolq	$13, %rbp
+	leaq	7(%r12), %r8
+	leaq	8(%r12), %r9
+	leaq	9(%r12), %r10
+	movq	%r12, %r13
+	rorq	$7, %r13
+	movq	%r12, %r14
+	bswapq	%r14
+	movq	%r12, %r15
+	negq	%r15
+.endm
+
+.macro REGCHECK_LOOP name, op
+SNIPPET \name
+	movq	%rsp, %rax
+	pushq	%rax			/* (%rsp) == RSP + 8 */
+1:	SETREGS
+	movq	%r12, %rax
+	andq	$1, %rax		/* alternate CF and DF on each iteration */
+	jz	2f
+	std
+	stc
+	jmp	3f
+2:	cld
+	clc
+3:	movl	$\op, %eax
+	syscall
+	/* CF and DF must be as set: flags come back through R11/iret. */
+	pushfq
+	testq	%rax, %rax
+	jnz	.Lbad_rax_\name
+	popq	%rcx
+	movq	%r12, %rax
+	andq	$1, %rax
+	movq	%rcx, %r11
+	andq	$1, %r11		/* CF */
+	cmpq	%rax, %r11
+	jne	.Lbad_flags_\name
+	shrq	$10, %rcx
+	andq	$1, %rcx		/* DF */
+	cmpq	%rax, %rcx
+	jne	.Lbad_flags_\name
+	cld
+	movq	%r12, %rax
+	xorq	$0x1111, %rax
+	cmpq	%rax, %rbx
+	jne	.Lbad_rbx_\name
+	leaq	0x2222(%r12), %rax
+	cmpq	%rax, %rdx
+	jne	.Lbad_rdx_\name
+	movq	%r12, %rax
+	notq	%rax
+	cmpq	%rax, %rsi
+	jne	.Lbad_rsi_\name
+	leaq	0x4444(%r12,%r12), %rax
+	cmpq	%rax, %rdi
+	jne	.Lbad_rdi_\name
+	movq	%r12, %rax
+	rolq	$13, %rax
+	cmpq	%rax, %rbp
+	jne	.Lbad_rbp_\name
+	leaq	7(%r12), %rax
+	cmpq	%rax, %r8
+	jne	.Lbad_r8_\name
+	leaq	8(%r12), %rax
+	cmpq	%rax, %r9
+	jne	.Lbad_r9_\name
+	leaq	9(%r12), %rax
+	cmpq	%rax, %r10
+	jne	.Lbad_r10_\name
+	movq	%r12, %rax
+	rorq	$7, %rax
+	cmpq	%rax, %r13
+	jne	.Lbad_r13_\name
+	movq	%r12, %rax
+	bswapq	%rax
+	cmpq	%rax, %r14
+	jne	.Lbad_r14_\name
+	movq	%r12, %rax
+	negq	%rax
+	cmpq	%rax, %r15
+	jne	.Lbad_r15_\name
+	leaq	8(%rsp), %rax
+	cmpq	(%rsp), %rax
+	jne	.Lbad_rsp_\name
+	decq	%r12
+	jnz	1b
+	EXIT(0)
+.Lbad_rax_\name:	EXIT(10)
+.Lbad_rbx_\name:	EXIT(11)
+.Lbad_rdx_\name:	EXIT(12)
+.Lbad_rsi_\name:	EXIT(13)
+.Lbad_rdi_\name:	EXIT(14)
+.Lbad_rbp_\name:	EXIT(15)
+.Lbad_r8_\name:		EXIT(16)
+.Lbad_r9_\name:		EXIT(17)
+.Lbad_r10_\name:	EXIT(18)
+.Lbad_r13_\name:	EXIT(19)
+.Lbad_r14_\name:	EXIT(20)
+.Lbad_r15_\name:	EXIT(21)
+.Lbad_rsp_\name:	EXIT(22)
+.Lbad_flags_\name:	EXIT(23)
+SNIPPET_END \name
+.endm
+
+REGCHECK_LOOP null_regs, COS_OP_NULL
+REGCHECK_LOOP yield_regs, COS_OP_YIELD
+
+/* RAX must be 0 after every null call: a tight loop that checks only it. */
+SNIPPET null_rax
+1:	movq	$-1, %rax
+	xorl	%eax, %eax
+	syscall
+	testq	%rax, %rax
+	jnz	2f
+	decq	%r12
+	jnz	1b
+	EXIT(0)
+2:	EXIT(10)
+SNIPPET_END null_rax
+
+/* FPU thread: XMM0/XMM7 survive null calls and preemption; R12 iterations. */
+SNIPPET fpu_regs
+	movabsq	$0x5a5a5a5a5a5a5a5a, %rax
+	movq	%rax, %xmm7		/* clobbers the host's XMM7 if not isolated */
+1:	movq	%r12, %xmm0
+	xorl	%eax, %eax
+	syscall
+	movq	%xmm0, %rax
+	cmpq	%rax, %r12
+	jne	2f
+	movq	%xmm7, %rax
+	movabsq	$0x5a5a5a5a5a5a5a5a, %rcx
+	cmpq	%rax, %rcx
+	jne	2f
+	decq	%r12
+	jnz	1b
+	EXIT(0)
+2:	EXIT(30)
+SNIPPET_END fpu_regs
+
+/* FS/GS bases as set by the host (R13/R14 expected), then clobber host
+ * state a component can reach: bases, selectors, PKRU. Needs FSGSBASE. */
+SNIPPET fsgs
+	rdfsbase %rax
+	cmpq	%rax, %r13
+	jne	1f
+	rdgsbase %rax
+	cmpq	%rax, %r14
+	jne	2f
+	xorl	%eax, %eax
+	syscall				/* still there after a call */
+	rdfsbase %rax
+	cmpq	%rax, %r13
+	jne	1f
+	movabsq	$0x1234000, %rax
+	wrfsbase %rax
+	wrgsbase %rax
+	movl	$0x2b, %eax
+	movl	%eax, %ds
+	movl	%eax, %es
+	xorl	%eax, %eax
+	movl	%eax, %fs
+	testq	%r15, %r15		/* R15 != 0: the CPU has PKU */
+	jz	3f
+	xorl	%ecx, %ecx
+	xorl	%edx, %edx
+	movl	$0xfffffffc, %eax	/* deny every key but 0... and key 0 writes */
+	wrpkru
+3:	EXIT(0)
+1:	EXIT(31)
+2:	EXIT(32)
+SNIPPET_END fsgs
+
+SNIPPET spin
+1:	jmp	1b
+SNIPPET_END spin
+
+SNIPPET exit42
+	EXIT(42)
+SNIPPET_END exit42
+
+/* Print "hi\n" from the stack, then exit 0. */
+SNIPPET print_hi
+	subq	$16, %rsp
+	movl	$0x0a6968, (%rsp)	/* "hi\n" */
+	movq	%rsp, %rdi
+	movl	$3, %esi
+	movl	$COS_OP_PRINT, %eax
+	syscall
+	cmpq	$3, %rax
+	jne	1f
+	EXIT(0)
+1:	EXIT(1)
+SNIPPET_END print_hi
+
+/* Print from an unmapped address: the op returns -EFAULT (exit 14 = EFAULT). */
+SNIPPET print_bad
+	leaq	-0x8000(%rip), %rdi
+	movl	$8, %esi
+	movl	$COS_OP_PRINT, %eax
+	syscall
+	negq	%rax
+	movq	%rax, %rdi
+	movl	$COS_OP_EXIT, %eax
+	syscall
+	ud2
+SNIPPET_END print_bad
+
+/* ---- exceptions: each sets "at" on the instruction the ip must name ----- */
+
+SNIPPET f_de
+	xorl	%edx, %edx
+	movl	$1, %eax
+	xorl	%ecx, %ecx
+f_de_at:	divl	%ecx
+	EXIT(99)
+SNIPPET_MARK f_de, at
+SNIPPET_END f_de
+
+/* TF set by popf: the trap comes after the instruction following popf. */
+SNIPPET f_db_tf
+	pushfq
+	orq	$0x100, (%rsp)
+	popfq
+	nop
+f_db_tf_at:	EXIT(99)
+SNIPPET_MARK f_db_tf, at
+SNIPPET_END f_db_tf
+
+SNIPPET f_db_icebp
+	.byte	0xf1			/* int1 / icebp */
+f_db_icebp_at:	EXIT(99)
+SNIPPET_MARK f_db_icebp, at
+SNIPPET_END f_db_icebp
+
+SNIPPET f_bp
+	int3
+f_bp_at:	EXIT(99)
+SNIPPET_MARK f_bp, at
+SNIPPET_END f_bp
+
+SNIPPET f_ud
+f_ud_at:	ud2
+	EXIT(99)
+SNIPPET_MARK f_ud, at
+SNIPPET_END f_ud
+
+/* into is invalid in 64-bit mode. */
+SNIPPET f_into64
+f_into64_at:	.byte	0xce
+	EXIT(99)
+SNIPPET_MARK f_into64, at
+SNIPPET_END f_into64
+
+/* Far return to the 32-bit user code segment (must run below 4 GiB). */
+.macro TO_COMPAT
+	leaq	9f(%rip), %rax
+	pushq	$0x23			/* __USER32_CS */
+	pushq	%rax
+	lretq
+	.code32
+9:
+.endm
+
+SNIPPET f_of32
+	TO_COMPAT
+	movl	$0x7fffffff, %eax
+	addl	$1, %eax
+	into
+f_of32_at:	ud2
+	.code64
+SNIPPET_MARK f_of32, at
+SNIPPET_END f_of32
+
+SNIPPET f_br32
+	TO_COMPAT
+	pushl	$1
+	pushl	$0
+	movl	$5, %eax
+f_br32_at:	boundl	%eax, (%esp)
+	ud2
+	.code64
+SNIPPET_MARK f_br32, at
+SNIPPET_END f_br32
+
+/* Any FPU/SSE instruction in a thread without COS_THD_FPU. */
+SNIPPET f_nm
+f_nm_at:	xorps	%xmm0, %xmm0
+	EXIT(99)
+SNIPPET_MARK f_nm, at
+SNIPPET_END f_nm
+
+SNIPPET f_gp_hlt
+f_gp_hlt_at:	hlt
+	EXIT(99)
+SNIPPET_MARK f_gp_hlt, at
+SNIPPET_END f_gp_hlt
+
+SNIPPET f_gp_cli
+f_gp_cli_at:	cli
+	EXIT(99)
+SNIPPET_MARK f_gp_cli, at
+SNIPPET_END f_gp_cli
+
+SNIPPET f_gp_int21
+f_gp_int21_at:	int	$0x21
+	EXIT(99)
+SNIPPET_MARK f_gp_int21, at
+SNIPPET_END f_gp_int21
+
+SNIPPET f_gp_intff
+f_gp_intff_at:	int	$0xff
+	EXIT(99)
+SNIPPET_MARK f_gp_intff, at
+SNIPPET_END f_gp_intff
+
+SNIPPET f_gp_cr0
+f_gp_cr0_at:	movq	%cr0, %rax
+	EXIT(99)
+SNIPPET_MARK f_gp_cr0, at
+SNIPPET_END f_gp_cr0
+
+SNIPPET f_gp_noncanon
+	movabsq	$0x8000000000000000, %rax
+f_gp_noncanon_at:	movq	(%rax), %rax
+	EXIT(99)
+SNIPPET_MARK f_gp_noncanon, at
+SNIPPET_END f_gp_noncanon
+
+SNIPPET f_ss
+	movabsq	$0x8000000000000000, %rsp
+f_ss_at:	pushq	%rax
+	EXIT(99)
+SNIPPET_MARK f_ss, at
+SNIPPET_END f_ss
+
+/* Read the page just below the code (a guard page: never mapped). */
+SNIPPET f_pf_read
+	leaq	f_pf_read_start - 0x1000(%rip), %rbx
+f_pf_read_at:	movq	(%rbx), %rax
+	EXIT(99)
+SNIPPET_MARK f_pf_read, at
+SNIPPET_END f_pf_read
+
+/* Write to our own (read+execute) code. */
+SNIPPET f_pf_write
+	leaq	f_pf_write_start(%rip), %rbx
+f_pf_write_at:	movb	$0, (%rbx)
+	EXIT(99)
+SNIPPET_MARK f_pf_write, at
+SNIPPET_END f_pf_write
+
+/* Execute from the stack (no-execute). */
+SNIPPET f_pf_exec
+	subq	$16, %rsp
+	movb	$0xc3, (%rsp)		/* ret */
+	call	*%rsp
+	EXIT(99)
+SNIPPET_END f_pf_exec
+
+/* Read kernel memory: mapped, but supervisor only. */
+SNIPPET f_pf_kernel
+	movabsq	$0xffffffff81000000, %rbx
+f_pf_kernel_at:	movq	(%rbx), %rax
+	EXIT(99)
+SNIPPET_MARK f_pf_kernel, at
+SNIPPET_END f_pf_kernel
+
+/* AC set and a misaligned load (Linux runs with CR0.AM set). */
+SNIPPET f_ac
+	pushfq
+	orl	$0x40000, (%rsp)
+	popfq
+f_ac_at:	movl	1(%rsp), %eax
+	EXIT(99)
+SNIPPET_MARK f_ac, at
+SNIPPET_END f_ac
+
+/* x87 divide by zero with the exception unmasked, raised at fwait. */
+SNIPPET f_mf
+	fninit
+	subq	$16, %rsp
+	fnstcw	(%rsp)
+	andw	$~0x5, (%rsp)		/* unmask IE and ZE */
+	fldcw	(%rsp)
+	fldz
+	fldz
+	fdivp				/* 0/0: invalid operation */
+f_mf_at:	fwait
+	EXIT(99)
+SNIPPET_MARK f_mf, at
+SNIPPET_END f_mf
+
+/* SSE divide by zero with ZM cleared in MXCSR. */
+SNIPPET f_xm
+	subq	$16, %rsp
+	stmxcsr	(%rsp)
+	andl	$~0x200, (%rsp)		/* unmask ZE */
+	ldmxcsr	(%rsp)
+	movl	$0x3f800000, %eax	/* 1.0f */
+	movd	%eax, %xmm0
+	xorps	%xmm1, %xmm1
+f_xm_at:	divss	%xmm1, %xmm0
+	EXIT(99)
+SNIPPET_MARK f_xm, at
+SNIPPET_END f_xm
+
+/* ---- escape attempts: none may reach a Linux system call ---------------- */
+
+SNIPPET e_getpid
+	movl	$39, %eax		/* __NR_getpid */
+e_getpid_at:	syscall
+	EXIT(99)
+SNIPPET_MARK e_getpid, at
+SNIPPET_END e_getpid
+
+SNIPPET e_exit_group
+	movl	$231, %eax		/* __NR_exit_group */
+	movl	$7, %edi
+e_exit_group_at:	syscall
+	EXIT(99)
+SNIPPET_MARK e_exit_group, at
+SNIPPET_END e_exit_group
+
+SNIPPET e_int80
+	movl	$20, %eax		/* __NR_getpid (i386) */
+	int	$0x80
+e_int80_at:	EXIT(99)
+SNIPPET_MARK e_int80, at
+SNIPPET_END e_int80
+
+SNIPPET e_sysenter
+	movl	$20, %eax
+e_sysenter_at:	sysenter
+	EXIT(99)
+SNIPPET_MARK e_sysenter, at
+SNIPPET_END e_sysenter
+
+/* sysenter with TF set: a #DB on the module's sysenter entry, absorbed. */
+SNIPPET e_sysenter_tf
+	movl	$20, %eax
+	pushfq
+	orq	$0x100, (%rsp)
+	popfq
+e_sysenter_tf_at:	sysenter
+	EXIT(99)
+SNIPPET_MARK e_sysenter_tf, at
+SNIPPET_END e_sysenter_tf
+
+SNIPPET e_syscall32
+	TO_COMPAT
+	movl	$20, %eax
+e_syscall32_at:	syscall
+	ud2
+	.code64
+SNIPPET_MARK e_syscall32, at
+SNIPPET_END e_syscall32
+
+SNIPPET e_int80_32
+	TO_COMPAT
+	movl	$20, %eax
+	int	$0x80
+e_int80_32_at:	ud2
+	.code64
+SNIPPET_MARK e_int80_32, at
+SNIPPET_END e_int80_32
+
+SNIPPET e_sysenter32
+	TO_COMPAT
+	movl	$20, %eax
+e_sysenter32_at:	sysenter
+	ud2
+	.code64
+SNIPPET_MARK e_sysenter32, at
+SNIPPET_END e_sysenter32
+
+	.section .note.GNU-stack, "", @progbits

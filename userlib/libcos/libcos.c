@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: GPL-2.0
+/* libcos.c - ioctl wrappers and the bare-component loader. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include "libcos.h"
+
+static int cos_ioctl(int fd, unsigned long cmd, void *arg)
+{
+	return ioctl(fd, cmd, arg) < 0 ? -errno : 0;
+}
+
+int cos_open(void)
+{
+	int fd = open("/dev/cos", O_RDWR | O_CLOEXEC);
+
+	return fd < 0 ? -errno : fd;
+}
+
+int cos_get_version(int fd, struct cos_version *v)
+{
+	memset(v, 0, sizeof(*v));
+	return cos_ioctl(fd, COS_VERSION, v);
+}
+
+int cos_comp_create(int fd, unsigned int slot, struct cos_comp_create *out)
+{
+	struct cos_comp_create c = { .slot = slot };
+	int err = cos_ioctl(fd, COS_COMP_CREATE, &c);
+
+	if (err)
+		return err;
+	if (out)
+		*out = c;
+	return (int)c.id;
+}
+
+int cos_mem_map(int fd, unsigned int comp, uint64_t addr, uint64_t len,
+		unsigned int prot, const void *src, size_t src_len)
+{
+	struct cos_mem_map m = {
+		.comp = comp, .prot = prot, .addr = addr, .len = len,
+		.src = (uint64_t)(uintptr_t)src, .src_len = src_len,
+	};
+
+	return cos_ioctl(fd, COS_MEM_MAP, &m);
+}
+
+int cos_thd_create(int fd, unsigned int comp, unsigned int flags,
+		   const struct cos_regs *regs)
+{
+	struct cos_thd_create t = { .comp = comp, .flags = flags };
+	int err;
+
+	if (regs)
+		t.regs = *regs;
+	err = cos_ioctl(fd, COS_THD_CREATE, &t);
+	return err ? err : (int)t.id;
+}
+
+int cos_thd_get_regs(int fd, unsigned int thd, struct cos_regs *regs)
+{
+	struct cos_thd_regs r = { .thd = thd };
+	int err = cos_ioctl(fd, COS_THD_GET_REGS, &r);
+
+	if (!err)
+		*regs = r.regs;
+	return err;
+}
+
+int cos_thd_set_regs(int fd, unsigned int thd, const struct cos_regs *regs)
+{
+	struct cos_thd_regs r = { .thd = thd, .regs = *regs };
+
+	return cos_ioctl(fd, COS_THD_SET_REGS, &r);
+}
+
+int cos_run(int fd, struct cos_run *run)
+{
+	return cos_ioctl(fd, COS_RUN, run);
+}
+
+static uint64_t page_round(uint64_t n)
+{
+	return (n + 4095) & ~4095ull;
+}
+
+int cos_bare_load(int fd, const void *image, size_t len,
+		  const struct cos_bare_opts *opts, struct cos_bare *out)
+{
+	struct cos_bare_opts o = { .slot = 1, .stack_pages = 4 };
+	struct cos_comp_create cc = { 0 };
+	struct cos_regs regs = { 0 };
+	uint64_t stack_len;
+	int comp, thd, err;
+
+	if (opts) {
+		o = *opts;
+		if (!o.stack_pages)
+			o.stack_pages = 4;
+	}
+	if (!len || page_round(len) > COS_BARE_DATA - COS_BARE_CODE - 4096 ||
+	    (uint64_t)o.data_pages * 4096 > COS_BARE_STACK_TOP - COS_BARE_DATA - 8192 ||
+	    (uint64_t)o.stack_pages * 4096 > COS_BARE_STACK_TOP - COS_BARE_DATA - 8192 -
+	    (uint64_t)o.data_pages * 4096)
+		return -E2BIG;
+	comp = cos_comp_create(fd, o.slot, &cc);
+	if (comp < 0)
+		return comp;
+	out->comp = comp;
+	out->base = cc.base;
+	out->code = cc.base + COS_BARE_CODE;
+	out->data = o.data_pages ? cc.base + COS_BARE_DATA : 0;
+	out->stack_top = cc.base + COS_BARE_STACK_TOP;
+
+	err = cos_mem_map(fd, comp, out->code, page_round(len),
+			  COS_PROT_READ | COS_PROT_EXEC, image, len);
+	if (err)
+		return err;
+	if (o.data_pages) {
+		err = cos_mem_map(fd, comp, out->data, o.data_pages * 4096ull,
+				  COS_PROT_READ | COS_PROT_WRITE, NULL, 0);
+		if (err)
+			return err;
+	}
+	stack_len = o.stack_pages * 4096ull;
+	err = cos_mem_map(fd, comp, out->stack_top - stack_len, stack_len,
+			  COS_PROT_READ | COS_PROT_WRITE, NULL, 0);
+	if (err)
+		return err;
+
+	regs.rip = out->code;
+	regs.rsp = out->stack_top;
+	regs.rdi = out->base;
+	regs.rsi = out->data;
+	regs.rflags = 0x202;
+	thd = cos_thd_create(fd, comp, o.thd_flags, &regs);
+	if (thd < 0)
+		return thd;
+	out->thd = thd;
+	return 0;
+}
+
+const char *cos_exit_name(unsigned int reason)
+{
+	static const char *const names[] = {
+		[COS_EXIT_NONE] = "none",	[COS_EXIT_EXIT] = "exit",
+		[COS_EXIT_FAULT] = "fault",	[COS_EXIT_BUDGET] = "budget",
+		[COS_EXIT_SIGNAL] = "signal",	[COS_EXIT_PRINT] = "print",
+	};
+
+	return reason < sizeof(names) / sizeof(names[0]) && names[reason] ?
+	       names[reason] : "unknown";
+}
+
+const char *cos_vector_name(unsigned int v)
+{
+	static const char *const names[32] = {
+		"#DE divide error", "#DB debug", "NMI", "#BP breakpoint",
+		"#OF overflow", "#BR bound range", "#UD invalid opcode",
+		"#NM FPU not available", "#DF double fault",
+		"coprocessor segment overrun", "#TS invalid TSS",
+		"#NP segment not present", "#SS stack fault",
+		"#GP general protection", "#PF page fault", "reserved 15",
+		"#MF x87 FPU error", "#AC alignment check", "#MC machine check",
+		"#XM SIMD FPU error", "#VE virtualization",
+		"#CP control protection",
+	};
+
+	if (v < 32)
+		return names[v] ? names[v] : "reserved exception";
+	if (v == 0x80)
+		return "int 0x80 (Linux system call gate)";
+	if (v == COS_VEC_SYSCALL)
+		return "syscall with an unknown op";
+	if (v == COS_VEC_SYSCALL32)
+		return "syscall from 32-bit code";
+	if (v == COS_VEC_SYSENTER)
+		return "sysenter";
+	if (v < 256)
+		return "software interrupt";
+	return "unknown";
+}
+
+void cos_fault_format(const struct cos_fault *f, char *buf, size_t len)
+{
+	int n = snprintf(buf, len, "%s (vector %u) at ip %#llx, sp %#llx",
+			 cos_vector_name(f->vector), f->vector,
+			 (unsigned long long)f->ip, (unsigned long long)f->sp);
+
+	if (n < 0 || (size_t)n >= len)
+		return;
+	if (f->vector == 14)
+		snprintf(buf + n, len - n, ", address %#llx, error %#llx (%s %s%s)",
+			 (unsigned long long)f->address,
+			 (unsigned long long)f->error_code,
+			 f->error_code & 1 ? "protection" : "not-present",
+			 f->error_code & 16 ? "fetch" :
+			 f->error_code & 2 ? "write" : "read",
+			 f->error_code & 4 ? "" : " (not user?)");
+	else if (f->error_code)
+		snprintf(buf + n, len - n, ", %s %#llx",
+			 f->vector == 1 ? "dr6" : f->vector >= 256 ? "op" : "error",
+			 (unsigned long long)f->error_code);
+}

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * libcos - host-side library for /dev/cos.
+ *
+ * Every function returns 0 (or an id) on success and a negative errno on
+ * failure, so callers (and tests) can check exact error codes. Nothing here
+ * keeps global state; one fd is one component system.
+ */
+#ifndef LIBCOS_H
+#define LIBCOS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "cos.h"	/* kmod/uapi/cos.h */
+
+int cos_open(void);
+int cos_get_version(int fd, struct cos_version *v);
+int cos_comp_create(int fd, unsigned int slot, struct cos_comp_create *out);
+int cos_mem_map(int fd, unsigned int comp, uint64_t addr, uint64_t len,
+		unsigned int prot, const void *src, size_t src_len);
+int cos_thd_create(int fd, unsigned int comp, unsigned int flags,
+		   const struct cos_regs *regs);
+int cos_thd_get_regs(int fd, unsigned int thd, struct cos_regs *regs);
+int cos_thd_set_regs(int fd, unsigned int thd, const struct cos_regs *regs);
+int cos_run(int fd, struct cos_run *run);
+
+/*
+ * A "bare component": one component in one slot running a flat binary.
+ * Layout inside the slot (offsets from its base), with unmapped guard
+ * pages around every region:
+ *   COS_BARE_CODE   code, read+execute, entry point at its first byte
+ *   COS_BARE_DATA   data_pages of zeroed read+write memory (optional)
+ *   COS_BARE_STACK_TOP - stack_pages*4096 .. COS_BARE_STACK_TOP: the stack
+ * The thread starts with RSP at the stack top, RDI = slot base, RSI = data.
+ */
+#define COS_BARE_CODE		0x10000ull
+#define COS_BARE_DATA		0x200000ull
+#define COS_BARE_STACK_TOP	0x400000ull
+
+struct cos_bare_opts {
+	unsigned int slot;		/* default 1 */
+	unsigned int stack_pages;	/* default 4 */
+	unsigned int data_pages;	/* default 0 */
+	unsigned int thd_flags;		/* COS_THD_* */
+};
+
+struct cos_bare {
+	unsigned int comp, thd;
+	uint64_t base, code, data, stack_top;
+};
+
+int cos_bare_load(int fd, const void *image, size_t len,
+		  const struct cos_bare_opts *opts, struct cos_bare *out);
+
+/* Names for people. */
+const char *cos_exit_name(unsigned int reason);
+const char *cos_vector_name(unsigned int vector);
+/* One line describing a fault exit, e.g. "#PF page fault at ip ...". */
+void cos_fault_format(const struct cos_fault *f, char *buf, size_t len);
+
+#endif
