@@ -256,8 +256,8 @@ SNIPPET_MARK f_db_tf, at
 SNIPPET_END f_db_tf
 
 SNIPPET f_db_icebp
-	.byte	0xf1			/* int1 / icebp */
-f_db_icebp_at:	EXIT(99)
+f_db_icebp_at:	.byte	0xf1		/* int1 / icebp: a trap, ip after it */
+	EXIT(99)
 SNIPPET_MARK f_db_icebp, at
 SNIPPET_END f_db_icebp
 
@@ -280,12 +280,17 @@ f_into64_at:	.byte	0xce
 SNIPPET_MARK f_into64, at
 SNIPPET_END f_into64
 
-/* Far return to the 32-bit user code segment (must run below 4 GiB). */
+/*
+ * Far jump to the 32-bit user code segment (code must run below 4 GiB).
+ * An indirect ljmp rather than lret: QEMU's TCG pops lret frames with
+ * supervisor accesses, which SMAP then refuses.
+ */
 .macro TO_COMPAT
 	leaq	9f(%rip), %rax
-	pushq	$0x23			/* __USER32_CS */
-	pushq	%rax
-	lretq
+	subq	$8, %rsp
+	movl	%eax, (%rsp)
+	movw	$0x23, 4(%rsp)		/* __USER32_CS */
+	ljmpl	*(%rsp)
 	.code32
 9:
 .endm
@@ -399,7 +404,7 @@ SNIPPET f_ac
 	pushfq
 	orl	$0x40000, (%rsp)
 	popfq
-f_ac_at:	movl	1(%rsp), %eax
+f_ac_at:	movl	-7(%rsp), %eax		/* misaligned, inside the stack */
 	EXIT(99)
 SNIPPET_MARK f_ac, at
 SNIPPET_END f_ac

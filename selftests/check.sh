@@ -1,0 +1,40 @@
+#!/bin/bash
+# check.sh - `make check`: boot one guest per suite (selftests/guest-suite.sh)
+# and total the results. Each guest run is itself a test: its kernel log
+# must be clean and it must reach its success token (selftests/vm/run-vm.sh).
+# Last line: "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+pass=0 fail=0 skip=0
+summary=()
+
+guest() {	# guest SUITE [run-vm options...]
+	local suite=$1; shift
+	local log="build/vm/logs/check-$suite.log" rc line p f s
+	echo "==> guest suite '$suite' ($*)"
+	selftests/vm/run-vm.sh --log "$log" "$@" -- selftests/guest-suite.sh "$suite"
+	rc=$?
+	line=$(grep -a '^COS-SUITE: ' "$log" | tail -n 1)
+	if [ -n "$line" ]; then
+		read -r p f s <<<"$(sed -E 's/COS-SUITE: ([0-9]+) passed, ([0-9]+) failed, ([0-9]+) skipped.*/\1 \2 \3/' <<<"$line")"
+		pass=$((pass + p)); fail=$((fail + f)); skip=$((skip + s))
+	else
+		fail=$((fail + 1))
+		p=0 f=1 s=0
+	fi
+	if [ "$rc" = 0 ]; then pass=$((pass + 1));
+	else fail=$((fail + 1)); fi
+	summary+=("$(printf '%-6s %3s passed %3s failed %3s skipped, guest run %s (log %s)' \
+		"$suite" "$p" "$f" "$s" "$([ "$rc" = 0 ] && echo clean || echo "FAILED rc=$rc")" "$log")")
+}
+
+guest main --cpus 2
+guest la57 --cpus 2 --la57 on
+guest pti --cpus 1 --pti
+
+echo
+echo "==> summary"
+printf '%s\n' "${summary[@]}"
+[ "$skip" -gt 0 ] && echo "($skip skipped: see the logs for the reasons)"
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]

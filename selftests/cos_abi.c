@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cos_abi - the ioctl ABI answers bad input with exact errnos, leaks
+ * nothing, and refuses configuration changes while a thread runs.
+ */
+#include <fcntl.h>
+#include <pthread.h>
+#include <sys/ioctl.h>
+#include "harness.h"
+
+COS_SNIPPET(spin); COS_SNIPPET(exit42);
+
+static int ioc(int fd, unsigned long cmd, void *arg)
+{
+	return ioctl(fd, cmd, arg) < 0 ? -errno : 0;
+}
+
+#define EXPECT(call, want, what) do {					\
+	int _e = (call);						\
+	tap_ok(_e == (want), "%s: %s (want %s)", what,			\
+	       _e ? strerror(-_e) : "success",				\
+	       (want) ? strerror(-(want)) : "success");			\
+} while (0)
+
+/* Read "name value" from /sys/kernel/debug/cos/stats, -1 if absent. */
+static long long stat_of(const char *name)
+{
+	FILE *f = fopen("/sys/kernel/debug/cos/stats", "r");
+	char key[64];
+	long long v, found = -1;
+
+	if (!f)
+		return -1;
+	while (fscanf(f, "%63s %lld", key, &v) == 2)
+		if (!strcmp(key, name))
+			found = v;
+	fclose(f);
+	return found;
+}
+
+struct busy_arg {
+	int fd;
+	unsigned int thd;
+	int err;
+	struct cos_run run;
+};
+
+static void *run_thread(void *p)
+{
+	struct busy_arg *a = p;
+
+	a->run.thd = a->thd;
+	a->run.budget_ns = 1500000000ull;
+	a->err = cos_run(a->fd, &a->run);
+	return NULL;
+}
+
+int main(void)
+{
+	struct cos_version v;
+	struct cos_comp_create cc;
+	struct cos_regs regs = { 0 };
+	struct cos_run run = { 0 };
+	struct cos_thd_regs tr = { 0 };
+	long long pages0;
+	char page[4096] = { 0 };
+	int fd, comp, thd;
+
+	tap_plan(34);
+	fd = must_open();
+	EXPECT(cos_get_version(fd, &v), 0, "VERSION");
+	tap_ok(v.abi_major == COS_ABI_MAJOR && (v.paging_levels == 4 || v.paging_levels == 5) &&
+	       v.nr_slots == 256 && v.page_size == 4096,
+	       "version %u.%u, %u-level paging, %u slots", v.abi_major,
+	       v.abi_minor, v.paging_levels, v.nr_slots);
+	EXPECT(ioc(fd, _IOWR(COS_IOC_MAGIC, 0x7f, struct cos_run), &run), -ENOTTY, "unknown ioctl");
+	EXPECT(ioc(fd, COS_VERSION, NULL), -EFAULT, "VERSION with a NULL pointer");
+	EXPECT(ioc(fd, COS_RUN, (void *)1), -EFAULT, "RUN with a bad pointer");
+	EXPECT(ioc(fd, COS_COMP_CREATE, NULL), -EFAULT, "COMP_CREATE with a NULL pointer");
+
+	EXPECT(cos_comp_create(fd, 256, NULL), -EINVAL, "COMP_CREATE slot 256");
+	cc = (struct cos_comp_create){ .slot = 3, .flags = 1 };
+	EXPECT(ioc(fd, COS_COMP_CREATE, &cc), -EINVAL, "COMP_CREATE with unknown flags");
+	comp = cos_comp_create(fd, 3, &cc);
+	tap_ok(comp >= 0 && cc.base == 3ull << v.slot_shift,
+	       "COMP_CREATE slot 3: id %d base %#llx", comp,
+	       (unsigned long long)cc.base);
+	EXPECT(cos_comp_create(fd, 3, NULL), -EEXIST, "COMP_CREATE of a used slot");
+
+	pages0 = stat_of("pages");
+	EXPECT(cos_mem_map(fd, 99, cc.base, 4096, COS_PROT_READ, NULL, 0), -ENOENT, "MEM_MAP unknown component");
+	EXPECT(cos_mem_map(fd, comp, cc.base + 1, 4096, COS_PROT_READ, NULL, 0), -EINVAL, "MEM_MAP unaligned address");
+	EXPECT(cos_mem_map(fd, comp, cc.base, 0, COS_PROT_READ, NULL, 0), -EINVAL, "MEM_MAP zero length");
+	EXPECT(cos_mem_map(fd, comp, cc.base, 4096, COS_PROT_WRITE | COS_PROT_EXEC, NULL, 0), -EINVAL, "MEM_MAP write+execute");
+	EXPECT(cos_mem_map(fd, comp, cc.base, 4096, 0x80, NULL, 0), -EINVAL, "MEM_MAP unknown prot bit");
+	EXPECT(cos_mem_map(fd, comp, cc.base - 4096, 8192, COS_PROT_READ, NULL, 0), -EINVAL, "MEM_MAP outside the slot");
+	EXPECT(cos_mem_map(fd, comp, cc.base, 4096, COS_PROT_READ, page, 8192), -EINVAL, "MEM_MAP src_len > len");
+	EXPECT(cos_mem_map(fd, comp, cc.base, 8192, COS_PROT_READ, (void *)8, 8192), -EFAULT, "MEM_MAP bad source pointer");
+	EXPECT(cos_mem_map(fd, comp, cc.base, (uint64_t)v.max_pages * 4096 + 4096, COS_PROT_READ, NULL, 0), -ENOSPC, "MEM_MAP beyond the page budget");
+	tap_ok(pages0 < 0 || stat_of("pages") == pages0,
+	       "failed MEM_MAPs leave no page allocated (%lld -> %lld)",
+	       pages0, stat_of("pages"));
+	EXPECT(cos_mem_map(fd, comp, cc.base + 0x10000, 4096, COS_PROT_READ | COS_PROT_EXEC, page, 4096), 0, "MEM_MAP one code page");
+	EXPECT(cos_mem_map(fd, comp, cc.base + 0xf000, 8192, COS_PROT_READ, NULL, 0), -EEXIST, "MEM_MAP overlapping");
+	{
+		struct cos_comp_create top;
+		int c2 = cos_comp_create(fd, 255, &top);
+
+		EXPECT(cos_mem_map(fd, c2, v.user_va_end, 4096, COS_PROT_READ, NULL, 0), -EINVAL, "MEM_MAP of the last user page (sysret guard)");
+	}
+
+	regs.rip = v.user_va_end;
+	EXPECT(cos_thd_create(fd, comp, 0, &regs), -EINVAL, "THD_CREATE rip beyond user space");
+	regs.rip = cc.base + 0x10000;
+	regs.fs_base = 1ull << 63;
+	EXPECT(cos_thd_create(fd, comp, 0, &regs), -EINVAL, "THD_CREATE kernel FS base");
+	regs.fs_base = 0;
+	EXPECT(cos_thd_create(fd, comp, 0x100, &regs), -EINVAL, "THD_CREATE unknown flags");
+	EXPECT(cos_thd_create(fd, 77, 0, &regs), -ENOENT, "THD_CREATE unknown component");
+	regs.rflags = 0x3000 | 0x4000 | 0x20000;	/* IOPL 3, NT, VM */
+	thd = cos_thd_create(fd, comp, 0, &regs);
+	memset(&regs, 0, sizeof(regs));
+	if (thd >= 0)
+		cos_thd_get_regs(fd, thd, &regs);
+	tap_ok(thd >= 0 && regs.rflags == 0x202,
+	       "privileged RFLAGS bits dropped (%#llx)",
+	       (unsigned long long)regs.rflags);
+	tr.thd = 50;
+	EXPECT(ioc(fd, COS_THD_GET_REGS, &tr), -ENOENT, "THD_GET_REGS unknown thread");
+	tr.thd = thd;
+	tr.pad = 1;
+	EXPECT(ioc(fd, COS_THD_GET_REGS, &tr), -EINVAL, "THD_GET_REGS nonzero pad");
+	run.thd = 63;
+	EXPECT(cos_run(fd, &run), -ENOENT, "RUN unknown thread");
+	run.thd = thd;
+	run.flags = 4;
+	EXPECT(cos_run(fd, &run), -EINVAL, "RUN unknown flags");
+	close(fd);
+
+	{	/* A running thread: no second RUN, no MEM_MAP, no SET_REGS. */
+		struct cos_bare b;
+		struct busy_arg a = { 0 };
+		pthread_t t;
+		int e1, e2;
+
+		fd = must_open();
+		cos_bare_load(fd, SNIP(spin), NULL, &b);
+		a.fd = fd;
+		a.thd = b.thd;
+		pthread_create(&t, NULL, run_thread, &a);
+		usleep(300000);
+		memset(&run, 0, sizeof(run));
+		run.thd = b.thd;
+		e1 = cos_run(fd, &run);
+		e2 = cos_mem_map(fd, b.comp, b.base + 0x300000, 4096, COS_PROT_READ, NULL, 0);
+		pthread_join(t, NULL);
+		tap_ok(e1 == -EBUSY && e2 == -EBUSY && !a.err &&
+		       a.run.exit_reason == COS_EXIT_BUDGET,
+		       "while running: RUN %s, MEM_MAP %s; the runner ends on its budget",
+		       strerror(-e1), strerror(-e2));
+		close(fd);
+	}
+	tap_ok(stat_of("systems") <= 0 && stat_of("pages") <= 0 &&
+	       stat_of("threads") <= 0,
+	       "nothing left allocated after close (systems %lld pages %lld threads %lld)",
+	       stat_of("systems"), stat_of("pages"), stat_of("threads"));
+	return tap_exit();
+}

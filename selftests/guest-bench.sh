@@ -1,0 +1,8 @@
+#!/bin/bash
+# guest-bench.sh - runs INSIDE the guest for `make bench`: every benchmark
+# in one run, so ratios compare figures measured side by side.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+insmod cos.ko
+build/cos bench null --iters "${COS_BENCH_ITERS:-1000000}"
+rmmod cos

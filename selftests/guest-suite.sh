@@ -1,0 +1,82 @@
+#!/bin/bash
+# guest-suite.sh SUITE - runs INSIDE the test guest (selftests/check.sh
+# boots one guest per suite). Prints TAP from every test program and ends
+# with "COS-SUITE: N passed, N failed, N skipped".
+#   main  100 load/unload cycles, then every test program, clean unload
+#   la57  5-level paging: the ABI, null-call and fault tests
+#   pti   page-table isolation on: the module must refuse to load
+set -uo pipefail
+cd "$(dirname "$0")/.."
+suite=${1:?usage: guest-suite.sh main|la57|pti}
+pass=0 fail=0 skip=0
+
+result() {	# result PASS(0/1) NAME...
+	local ok=$1; shift
+	if [ "$ok" = 1 ]; then pass=$((pass + 1)); echo "ok - $*";
+	else fail=$((fail + 1)); echo "not ok - $*"; fi
+}
+
+# Run one TAP program; count its lines. A crash or a bad exit code with no
+# "not ok" line still counts as one failure.
+run_tap() {
+	local prog=$1 out rc p f s
+	echo "# ---- $prog"
+	out=$(timeout 600 "build/selftests/$prog" 2>&1); rc=$?
+	echo "$out"
+	p=$(grep -cE '^ok [0-9]+ ' <<<"$out" || true)
+	s=$(grep -cE '^ok [0-9]+ .*# SKIP' <<<"$out" || true)
+	f=$(grep -cE '^not ok [0-9]+ ' <<<"$out" || true)
+	pass=$((pass + p - s)); skip=$((skip + s)); fail=$((fail + f))
+	if [ "$rc" != 0 ] && [ "$rc" != 4 ] && [ "$f" = 0 ]; then
+		result 0 "$prog exited with status $rc"
+	fi
+}
+
+stats_zero() {
+	local f=/sys/kernel/debug/cos/stats
+	[ -r $f ] && grep -q '^systems 0$' $f && grep -q '^threads 0$' $f &&
+		grep -q '^pages 0$' $f
+}
+
+load_unload_cycles() {
+	local i ok=1
+	for i in $(seq 1 100); do
+		if ! insmod cos.ko; then ok=0; echo "# insmod failed at cycle $i"; break; fi
+		[ -c /dev/cos ] || { ok=0; echo "# no /dev/cos at cycle $i"; }
+		if ! rmmod cos; then ok=0; echo "# rmmod failed at cycle $i"; break; fi
+	done
+	result $ok "100 load/unload cycles"
+}
+
+case $suite in
+main)
+	load_unload_cycles
+	insmod cos.ko; result $([ -c /dev/cos ] && echo 1 || echo 0) "insmod cos.ko creates /dev/cos"
+	result $(modinfo -p cos.ko | grep -q '^max_pages:' && echo 1 || echo 0) "module parameters documented in modinfo"
+	for t in cos_abi cos_null cos_faults cos_host; do run_tap $t; done
+	result $(stats_zero && echo 1 || echo 0) "no system, thread or page left after all tests"
+	result $(rmmod cos && echo 1 || echo 0) "clean unload after the tests"
+	result $([ ! -e /dev/cos ] && echo 1 || echo 0) "/dev/cos gone after unload"
+	;;
+la57)
+	result $(grep -qw la57 /proc/cpuinfo && echo 1 || echo 0) "guest runs with 5-level paging"
+	insmod cos.ko
+	result $(build/cos version | grep -q 'paging: 5 levels' && echo 1 || echo 0) "cos reports 5-level paging"
+	for t in cos_abi cos_null cos_faults; do run_tap $t; done
+	result $(rmmod cos && echo 1 || echo 0) "clean unload (5-level)"
+	;;
+pti)
+	result $(grep -qw pti /proc/cpuinfo && echo 1 || echo 0) "guest runs with page-table isolation"
+	err=$(insmod cos.ko 2>&1); rc=$?
+	echo "# insmod: $err"
+	result $([ $rc != 0 ] && grep -q 'Operation not supported' <<<"$err" && echo 1 || echo 0) \
+		"insmod refused with EOPNOTSUPP under pti=on"
+	result $(dmesg | grep -q 'cos: refusing to load: page-table isolation' && echo 1 || echo 0) \
+		"one clear line in the kernel log"
+	result $([ ! -e /dev/cos ] && ! grep -q '^cos ' /proc/modules && echo 1 || echo 0) "nothing left loaded"
+	;;
+*)
+	echo "unknown suite $suite" >&2; exit 2;;
+esac
+echo "COS-SUITE: $pass passed, $fail failed, $skip skipped"
+[ "$fail" = 0 ]
