@@ -134,27 +134,27 @@ int main(void)
 {
 	int intel = is_intel();
 	const struct fault_case cases[] = {
-		{ "#DE divide error", SNIP(f_de), 1, 0, 0, 0, 0, &f_de_at_off },
-		{ "#DB single step (TF)", SNIP(f_db_tf), 1, 0, 1, 0, ANY, &f_db_tf_at_off },
+		{ "#DE divide error", SNIP(f_de), 1, 0, 0, 0, 0, &f_de_at_off, 0 },
+		{ "#DB single step (TF)", SNIP(f_db_tf), 1, 0, 1, 0, ANY, &f_db_tf_at_off, 0 },
 		/* QEMU's TCG decodes icebp as #UD */
 		{ "#DB int1/icebp", SNIP(f_db_icebp), 1, 0, 1, 6, ANY, &f_db_icebp_at_off, 1 },
-		{ "#BP int3", SNIP(f_bp), 1, 0, 3, 0, 0, &f_bp_at_off },
-		{ "#OF into (32-bit code)", SNIP(f_of32), 0, 0, 4, 0, 0, &f_of32_at_off },
-		{ "#UD into in 64-bit mode", SNIP(f_into64), 1, 0, 6, 0, 0, &f_into64_at_off },
-		{ "#BR bound (32-bit code)", SNIP(f_br32), 0, 0, 5, 0, 0, &f_br32_at_off },
-		{ "#UD ud2", SNIP(f_ud), 1, 0, 6, 0, 0, &f_ud_at_off },
-		{ "#NM SSE without an FPU state", SNIP(f_nm), 1, 0, 7, 0, 0, &f_nm_at_off },
-		{ "#GP hlt", SNIP(f_gp_hlt), 1, 0, 13, 0, 0, &f_gp_hlt_at_off },
-		{ "#GP cli", SNIP(f_gp_cli), 1, 0, 13, 0, 0, &f_gp_cli_at_off },
-		{ "#GP int $0x21 (DPL 0 gate)", SNIP(f_gp_int21), 1, 0, 13, 0, 0x21 * 8 + 2, &f_gp_int21_at_off },
-		{ "#GP int $0xff (DPL 0 gate)", SNIP(f_gp_intff), 1, 0, 13, 0, 0xff * 8 + 2, &f_gp_intff_at_off },
-		{ "#GP mov from %cr0", SNIP(f_gp_cr0), 1, 0, 13, 0, 0, &f_gp_cr0_at_off },
-		{ "#GP non-canonical load", SNIP(f_gp_noncanon), 1, 0, 13, 0, 0, &f_gp_noncanon_at_off },
-		{ "#SS non-canonical stack", SNIP(f_ss), 1, 0, 12, 13, 0, &f_ss_at_off },
-		{ "#MF x87 invalid operation (FPU thread)", SNIP(f_mf), 1, COS_THD_FPU, 16, 0, 0, &f_mf_at_off },
-		{ "escape: syscall getpid", SNIP(e_getpid), 1, 0, COS_VEC_SYSCALL, 0, 39, &e_getpid_at_off },
-		{ "escape: syscall exit_group", SNIP(e_exit_group), 1, 0, COS_VEC_SYSCALL, 0, 231, &e_exit_group_at_off },
-		{ "escape: int $0x80", SNIP(e_int80), 1, 0, 0x80, 0, 0, &e_int80_at_off },
+		{ "#BP int3", SNIP(f_bp), 1, 0, 3, 0, 0, &f_bp_at_off, 0 },
+		{ "#OF into (32-bit code)", SNIP(f_of32), 0, 0, 4, 0, 0, &f_of32_at_off, 0 },
+		{ "#UD into in 64-bit mode", SNIP(f_into64), 1, 0, 6, 0, 0, &f_into64_at_off, 0 },
+		{ "#BR bound (32-bit code)", SNIP(f_br32), 0, 0, 5, 0, 0, &f_br32_at_off, 0 },
+		{ "#UD ud2", SNIP(f_ud), 1, 0, 6, 0, 0, &f_ud_at_off, 0 },
+		{ "#NM SSE without an FPU state", SNIP(f_nm), 1, 0, 7, 0, 0, &f_nm_at_off, 0 },
+		{ "#GP hlt", SNIP(f_gp_hlt), 1, 0, 13, 0, 0, &f_gp_hlt_at_off, 0 },
+		{ "#GP cli", SNIP(f_gp_cli), 1, 0, 13, 0, 0, &f_gp_cli_at_off, 0 },
+		{ "#GP int $0x21 (DPL 0 gate)", SNIP(f_gp_int21), 1, 0, 13, 0, 0x21 * 8 + 2, &f_gp_int21_at_off, 0 },
+		{ "#GP int $0xff (DPL 0 gate)", SNIP(f_gp_intff), 1, 0, 13, 0, 0xff * 8 + 2, &f_gp_intff_at_off, 0 },
+		{ "#GP mov from %cr0", SNIP(f_gp_cr0), 1, 0, 13, 0, 0, &f_gp_cr0_at_off, 0 },
+		{ "#GP non-canonical load", SNIP(f_gp_noncanon), 1, 0, 13, 0, 0, &f_gp_noncanon_at_off, 0 },
+		{ "#SS non-canonical stack", SNIP(f_ss), 1, 0, 12, 13, 0, &f_ss_at_off, 0 },
+		{ "#MF x87 invalid operation (FPU thread)", SNIP(f_mf), 1, COS_THD_FPU, 16, 0, 0, &f_mf_at_off, 0 },
+		{ "escape: syscall getpid", SNIP(e_getpid), 1, 0, COS_VEC_SYSCALL, 0, 39, &e_getpid_at_off, 0 },
+		{ "escape: syscall exit_group", SNIP(e_exit_group), 1, 0, COS_VEC_SYSCALL, 0, 231, &e_exit_group_at_off, 0 },
+		{ "escape: int $0x80", SNIP(e_int80), 1, 0, 0x80, 0, 0, &e_int80_at_off, 0 },
 		/*
 		 * Whether the CPU executes these or raises #UD depends on
 		 * the vendor and mode (Intel: no syscall in 32-bit code; AMD:
@@ -162,14 +162,14 @@ int main(void)
 		 * it must end in the module: the escape vector, or #UD.
 		 */
 		{ "escape: sysenter", SNIP(e_sysenter), 1, 0,
-		  COS_VEC_SYSENTER, 6, ANY, &e_sysenter_at_off },
+		  COS_VEC_SYSENTER, 6, ANY, &e_sysenter_at_off, 0 },
 		{ "escape: sysenter with TF set", SNIP(e_sysenter_tf), 1, 0,
-		  COS_VEC_SYSENTER, 6, ANY, &e_sysenter_tf_at_off },
+		  COS_VEC_SYSENTER, 6, ANY, &e_sysenter_tf_at_off, 0 },
 		{ "escape: 32-bit code, syscall", SNIP(e_syscall32), 0, 0,
-		  COS_VEC_SYSCALL32, 6, ANY, &e_syscall32_at_off },
-		{ "escape: 32-bit code, int $0x80", SNIP(e_int80_32), 0, 0, 0x80, 0, 0, &e_int80_32_at_off },
+		  COS_VEC_SYSCALL32, 6, ANY, &e_syscall32_at_off, 0 },
+		{ "escape: 32-bit code, int $0x80", SNIP(e_int80_32), 0, 0, 0x80, 0, 0, &e_int80_32_at_off, 0 },
 		{ "escape: 32-bit code, sysenter", SNIP(e_sysenter32), 0, 0,
-		  COS_VEC_SYSENTER, 6, ANY, &e_sysenter32_at_off },
+		  COS_VEC_SYSENTER, 6, ANY, &e_sysenter32_at_off, 0 },
 	};
 	unsigned int i, n = sizeof(cases) / sizeof(cases[0]);
 	struct snip_run r;
