@@ -395,7 +395,8 @@ long cos_ioctl_run(struct cos_sys *sys, void __user *arg)
 	hrtimer_init(&ctx.budget, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
 	ctx.budget.function = cos_budget_fire;
 	if (run.budget_ns)
-		hrtimer_start(&ctx.budget, ns_to_ktime(run.budget_ns),
+		hrtimer_start(&ctx.budget,
+			      ns_to_ktime(min_t(u64, run.budget_ns, KTIME_MAX)),
 			      HRTIMER_MODE_REL_HARD);
 
 	cos_run_loop(&ctx, &run);
