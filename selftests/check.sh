@@ -29,7 +29,7 @@ guest() {	# guest SUITE [run-vm options...]
 }
 
 guest main --cpus 2
-guest la57 --cpus 2 --la57 on
+guest la57 --cpus 2 --la57 on --bzimage   # PVH entry cannot enable 5-level paging
 guest pti --cpus 1 --pti
 
 echo

@@ -184,7 +184,7 @@ int main(void)
 	check_pf("#PF write to read+execute code", SNIP(f_pf_write),
 		 &f_pf_write_at_off, 0, 0, 0, 0x7);
 	check_pf("#PF read of kernel memory", SNIP(f_pf_kernel),
-		 &f_pf_kernel_at_off, 0, 1, 0xffffffff81000000ull, 0x5);
+		 &f_pf_kernel_at_off, 0, 1, 0xfffffe0000000000ull, 0x5);
 
 	/* Executing the stack: fetch from a present, no-execute page. */
 	snip_run(SNIP(f_pf_exec), 1, 0, 2000000000ull, NULL, NULL, &r);

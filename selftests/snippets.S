@@ -391,9 +391,10 @@ SNIPPET f_pf_exec
 	EXIT(99)
 SNIPPET_END f_pf_exec
 
-/* Read kernel memory: mapped, but supervisor only. */
+/* Read kernel memory that is always mapped, whatever KASLR did: the
+ * read-only IDT at the start of the CPU entry area. Supervisor only. */
 SNIPPET f_pf_kernel
-	movabsq	$0xffffffff81000000, %rbx
+	movabsq	$0xfffffe0000000000, %rbx
 f_pf_kernel_at:	movq	(%rbx), %rax
 	EXIT(99)
 SNIPPET_MARK f_pf_kernel, at
