@@ -97,7 +97,7 @@ check: deps
 
 demo: deps
 	@$(MAKE) --no-print-directory all
-	@selftests/vm/run-vm.sh $(VM_ARGS) -- selftests/demo.sh
+	@selftests/run-demo.sh $(VM_ARGS)
 
 bench: deps
 	@$(MAKE) --no-print-directory all
