@@ -18,6 +18,7 @@ COS_SNIPPET(f_mf); COS_SNIPPET(f_xm);
 COS_SNIPPET(e_getpid); COS_SNIPPET(e_exit_group); COS_SNIPPET(e_int80);
 COS_SNIPPET(e_sysenter); COS_SNIPPET(e_sysenter_tf); COS_SNIPPET(e_syscall32);
 COS_SNIPPET(e_int80_32); COS_SNIPPET(e_sysenter32); COS_SNIPPET(spin);
+COS_SNIPPET(e_sysenter32_tf);
 
 #define MARK(name) extern const uint64_t name##_at_off
 MARK(f_de); MARK(f_db_tf); MARK(f_db_icebp); MARK(f_bp); MARK(f_ud);
@@ -26,7 +27,7 @@ MARK(f_gp_cli); MARK(f_gp_int21); MARK(f_gp_intff); MARK(f_gp_cr0);
 MARK(f_gp_noncanon); MARK(f_ss); MARK(f_pf_read); MARK(f_pf_write);
 MARK(f_pf_kernel); MARK(f_ac); MARK(f_mf); MARK(f_xm); MARK(e_getpid);
 MARK(e_exit_group); MARK(e_int80); MARK(e_sysenter); MARK(e_sysenter_tf);
-MARK(e_syscall32); MARK(e_int80_32); MARK(e_sysenter32);
+MARK(e_syscall32); MARK(e_int80_32); MARK(e_sysenter32); MARK(e_sysenter32_tf);
 
 #define ANY	(~0ull)
 
@@ -170,6 +171,8 @@ int main(void)
 		{ "escape: 32-bit code, int $0x80", SNIP(e_int80_32), 0, 0, 0x80, 0, 0, &e_int80_32_at_off, 0 },
 		{ "escape: 32-bit code, sysenter", SNIP(e_sysenter32), 0, 0,
 		  COS_VEC_SYSENTER, 6, ANY, &e_sysenter32_at_off, 0 },
+		{ "escape: 32-bit code, sysenter with TF set", SNIP(e_sysenter32_tf), 0, 0,
+		  COS_VEC_SYSENTER, 6, ANY, &e_sysenter32_tf_at_off, 0 },
 	};
 	unsigned int i, n = sizeof(cases) / sizeof(cases[0]);
 	struct snip_run r;

@@ -508,4 +508,18 @@ e_sysenter32_at:	sysenter
 SNIPPET_MARK e_sysenter32, at
 SNIPPET_END e_sysenter32
 
+/* The same from 32-bit code, where more CPUs (and QEMU) execute sysenter:
+ * exercises the module's #DB fixup on its sysenter entry. */
+SNIPPET e_sysenter32_tf
+	TO_COMPAT
+	movl	$20, %eax
+	pushfl
+	orl	$0x100, (%esp)
+	popfl
+e_sysenter32_tf_at:	sysenter
+	ud2
+	.code64
+SNIPPET_MARK e_sysenter32_tf, at
+SNIPPET_END e_sysenter32_tf
+
 	.section .note.GNU-stack, "", @progbits
