@@ -97,7 +97,8 @@ if [ "${cosvm_mode:-}" = shell ]; then
 		stty -F /dev/ttyS0 rows "$cosvm_rows" cols "$cosvm_cols" 2>/dev/null
 	fi
 	echo "cosvm: interactive shell in $repo; 'exit' or Ctrl-D powers off (Ctrl-A x kills QEMU)"
-	setsid -c bash -i </dev/ttyS0 >/dev/ttyS0 2>&1
+	# --norc: the host's ~/.bashrc (pyenv init, ...) takes ~30 s under TCG.
+	PS1='cosvm:\w\$ ' setsid -c bash --noprofile --norc -i </dev/ttyS0 >/dev/ttyS0 2>&1
 	rc=$?
 elif [ -n "${cosvm_script:-}" ] && [ -f "$cosvm_script" ]; then
 	bash -c "$(<"$cosvm_script")" cosvm </dev/null
