@@ -22,21 +22,6 @@ static int ioc(int fd, unsigned long cmd, void *arg)
 	       (want) ? strerror(-(want)) : "success");			\
 } while (0)
 
-/* Read "name value" from /sys/kernel/debug/cos/stats, -1 if absent. */
-static long long stat_of(const char *name)
-{
-	FILE *f = fopen("/sys/kernel/debug/cos/stats", "r");
-	char key[64];
-	long long v, found = -1;
-
-	if (!f)
-		return -1;
-	while (fscanf(f, "%63s %lld", key, &v) == 2)
-		if (!strcmp(key, name))
-			found = v;
-	fclose(f);
-	return found;
-}
 
 struct busy_arg {
 	int fd;

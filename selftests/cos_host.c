@@ -33,20 +33,6 @@ static double now_s(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static long long stat_of(const char *name)
-{
-	FILE *f = fopen("/sys/kernel/debug/cos/stats", "r");
-	char key[64];
-	long long v, found = -1;
-
-	if (!f)
-		return -1;
-	while (fscanf(f, "%63s %lld", key, &v) == 2)
-		if (!strcmp(key, name))
-			found = v;
-	fclose(f);
-	return found;
-}
 
 static volatile sig_atomic_t sigusr1_seen;
 

@@ -121,6 +121,22 @@ static inline void snip_run(const void *code, size_t len, unsigned int slot,
 	close(fd);
 }
 
+/* Read "name value" from /sys/kernel/debug/cos/stats, -1 if absent. */
+static inline long long stat_of(const char *name)
+{
+	FILE *f = fopen("/sys/kernel/debug/cos/stats", "r");
+	char key[64];
+	long long v, found = -1;
+
+	if (!f)
+		return -1;
+	while (fscanf(f, "%63s %lld", key, &v) == 2)
+		if (!strcmp(key, name))
+			found = v;
+	fclose(f);
+	return found;
+}
+
 #define SNIP(name) cos_snippet_start(name), cos_snippet_len(name)
 
 static inline void set_r12(struct cos_regs *r, void *arg)
