@@ -81,6 +81,7 @@ void cos_comp_destroy(struct cos_sys *sys, struct cos_comp *comp)
 {
 	cos_pd_release(sys, &comp->pd);
 	cos_pt_free(sys, comp->pt_root);
+	kfree(comp->caps);
 	sys->comps[comp->id] = NULL;
 	sys->by_slot[comp->slot] = NULL;
 	sys->nr_comps--;

@@ -46,6 +46,8 @@ static long cos_dev_ioctl(struct file *file, unsigned int cmd,
 		return cos_ioctl_comp_create(sys, arg);
 	case COS_MEM_MAP:
 		return cos_ioctl_mem_map(sys, arg);
+	case COS_CAP_CREATE:
+		return cos_ioctl_cap_create(sys, arg);
 	case COS_THD_CREATE:
 		return cos_ioctl_thd_create(sys, arg);
 	case COS_THD_GET_REGS:

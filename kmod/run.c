@@ -53,7 +53,6 @@ struct cos_run_ctx {
 	struct hrtimer budget;
 	struct task_struct *task;
 	struct cos_thd *thd;
-	unsigned long pd_pa;
 	unsigned long cr0;		/* Linux's CR0 (TS clear) */
 	struct cos_host_state host;
 	bool fpu;
@@ -178,6 +177,8 @@ static void cos_fault_fill(struct cos_run *run, const struct cos_thd *thd,
 
 	run->exit_reason = COS_EXIT_FAULT;
 	f->vector = r->vector;
+	f->comp = thd->comp->id;
+	f->depth = thd->depth;
 	f->error_code = r->error_code == -1UL ? 0 : r->error_code;
 	f->address = 0;
 	f->ip = r->ip;
@@ -227,6 +228,13 @@ static enum cos_next cos_syscall_op(struct cos_run_ctx *ctx,
 	case COS_OP_YIELD:
 		r->ax = 0;
 		return COS_AGAIN;
+	case COS_OP_INVOKE:
+		cos_inv_invoke(thd);
+		return COS_AGAIN;
+	case COS_OP_RETURN:
+		if (!cos_inv_return(thd, r->di, r->si))
+			return COS_AGAIN;
+		break;		/* nothing to return to: a fault */
 	}
 	cos_fault_fill(run, thd, 0, 0);
 	return COS_STOP;
@@ -249,7 +257,7 @@ static enum cos_next cos_enter_once(struct cos_run_ctx *ctx,
 	} else {
 		write_cr0(ctx->cr0 | X86_CR0_TS);	/* FPU use is #NM */
 	}
-	cos_cr3_load(ctx->pd_pa);
+	cos_cr3_load(cos_pd_pa(&thd->comp->pd));
 	this_cpu_write(cos_cpu.regs_end, (unsigned long)(&thd->hw + 1));
 
 	cos_enter_component(&thd->hw);
@@ -317,6 +325,10 @@ static void cos_run_loop(struct cos_run_ctx *ctx, struct cos_run *run)
 				continue;
 		} else {
 			cos_fault_fill(run, thd, cr2, dr6);
+			/* A fault inside an invocation returns an error to the
+			 * caller; the host hears of it and may RUN on. */
+			if (!cos_inv_return(thd, COS_ERR_FAULT, 0))
+				run->fault.fault_flags |= COS_FAULT_UNWOUND;
 		}
 		local_irq_disable();
 		break;
@@ -374,7 +386,6 @@ long cos_ioctl_run(struct cos_sys *sys, void __user *arg)
 	ctx.task = current;
 	ctx.thd = thd;
 	ctx.fpu = thd->flags & COS_THD_FPU;
-	ctx.pd_pa = cos_pd_pa(&thd->comp->pd);
 	ctx.cr0 = read_cr0() & ~X86_CR0_TS;
 	cos_thd_sanitize(thd);
 	atomic64_inc(&cos_stats.runs);

@@ -25,9 +25,17 @@
 
 #define COS_MAX_COMPS	256	/* one per slot of the user half */
 #define COS_MAX_THDS	64
+#define COS_MAX_CAPS	256	/* capabilities one component may hold */
 
 struct cos_pd {
 	u64 *pgd;			/* the top-level page */
+};
+
+/* A capability: the right of one client component to enter a server. */
+struct cos_cap {
+	struct cos_comp *server;	/* NULL: no capability at this id */
+	unsigned long entry;
+	u64 invocations;		/* inter-PD invocations, by the kernel */
 };
 
 struct cos_comp {
@@ -35,14 +43,26 @@ struct cos_comp {
 	u32 slot;
 	unsigned long base, end;	/* [base, end) may be mapped */
 	u64 *pt_root;			/* table the slot entry points to */
-	struct cos_pd pd;		/* issue 2: a PD per component */
+	struct cos_pd pd;		/* for now, a PD per component */
+	struct cos_cap *caps;		/* COS_MAX_CAPS, allocated on first use */
+	unsigned int nr_caps;
+};
+
+/* What COS_OP_INVOKE saves of the caller, restored by COS_OP_RETURN. */
+struct cos_inv_frame {
+	struct cos_comp *comp;
+	unsigned long ip, sp, flags;
+	unsigned long bx, bp, r12, r13, r14, r15;
 };
 
 struct cos_thd {
 	struct cos_hw_regs hw;		/* saved by entry.S; see layout.h */
 	unsigned long fs_base, gs_base;
 	struct cos_sys *sys;
-	struct cos_comp *comp;
+	struct cos_comp *comp;		/* the component it runs in now */
+	struct cos_comp *home;		/* where it was created (depth 0) */
+	unsigned int depth;		/* frames on the invocation stack */
+	struct cos_inv_frame inv[COS_INV_DEPTH_MAX];
 	u32 id;
 	u32 flags;			/* COS_THD_* */
 	atomic_t running;
@@ -84,6 +104,13 @@ long cos_ioctl_thd_create(struct cos_sys *sys, void __user *arg);
 long cos_ioctl_thd_regs(struct cos_sys *sys, void __user *arg, bool set);
 void cos_thd_destroy(struct cos_thd *thd);
 void cos_thd_sanitize(struct cos_thd *thd);
+
+/* cap.c */
+long cos_ioctl_cap_create(struct cos_sys *sys, void __user *arg);
+
+/* inv.c: the run loop's invocation ops; the thread is not running. */
+void cos_inv_invoke(struct cos_thd *thd);
+int cos_inv_return(struct cos_thd *thd, unsigned long ret0, unsigned long ret1);
 
 /* run.c */
 long cos_ioctl_run(struct cos_sys *sys, void __user *arg);

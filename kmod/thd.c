@@ -93,7 +93,7 @@ long cos_ioctl_thd_create(struct cos_sys *sys, void __user *arg)
 
 	mutex_lock(&sys->lock);
 	err = -ENOENT;
-	thd->comp = cos_comp_get(sys, req.comp);
+	thd->comp = thd->home = cos_comp_get(sys, req.comp);
 	if (!thd->comp)
 		goto out_unlock;
 	for (id = 0; id < COS_MAX_THDS && sys->thds[id]; id++)

@@ -522,4 +522,199 @@ e_sysenter32_tf_at:	sysenter
 SNIPPET_MARK e_sysenter32_tf, at
 SNIPPET_END e_sysenter32_tf
 
+
+/* ---- invocations -------------------------------------------------------
+ * A server entry has no stack (RSP = 0): these test servers take one in
+ * their own slot, below the stack top, 256 bytes per invocation depth (R9),
+ * so that A->B->A does not reuse a live frame. Real components will use
+ * the runtime's stack pool.
+ */
+#define COS_BARE_CODE_OFF	0x10000		/* as COS_BARE_CODE in libcos.h */
+#define COS_BARE_STACK_TOP_OFF	0x400000	/* as COS_BARE_STACK_TOP */
+
+.macro SERVER_STACK name
+	leaq	\name\()_start + (COS_BARE_STACK_TOP_OFF - COS_BARE_CODE_OFF) - 0x1000(%rip), %rsp
+	movq	%r9, %rax
+	shlq	$8, %rax
+	subq	%rax, %rsp
+.endm
+
+.macro INVOKE
+	movl	$COS_OP_INVOKE, %eax
+	syscall
+.endm
+
+.macro RETURN
+	movl	$COS_OP_RETURN, %eax
+	syscall
+	ud2
+.endm
+
+/* Server: RET0 = a0 + 3*a1 + 5*a2 + 7*a3, RET1 = caller id | depth << 32. */
+SNIPPET inv_echo
+	SERVER_STACK inv_echo
+	leaq	(%rsi,%rsi,2), %rax
+	addq	%rdi, %rax
+	leaq	(%rdx,%rdx,4), %r10
+	addq	%r10, %rax
+	imulq	$7, %rcx, %r10
+	addq	%r10, %rax
+	movq	%r9, %rsi
+	shlq	$32, %rsi
+	orq	%r8, %rsi
+	movq	%rax, %rdi
+	RETURN
+SNIPPET_END inv_echo
+
+/* Client: invoke cap 0 with R12..R15, then RBX, RBP = RAX, RDX; exit 0. */
+SNIPPET inv_args
+	movl	$0, %edi
+	movq	%r12, %rsi
+	movq	%r13, %rdx
+	movq	%r14, %r10
+	movq	%r15, %r8
+	INVOKE
+	movq	%rax, %rbx
+	movq	%rdx, %rbp
+	EXIT(0)
+SNIPPET_END inv_args
+
+/* Server of a chain: pass a0 + 1 on through cap 0; the last one (no cap)
+ * answers (a0, its depth). Errors come back unchanged. */
+SNIPPET inv_chain
+	SERVER_STACK inv_chain
+	pushq	%rdi
+	pushq	%r9
+	leaq	1(%rdi), %rsi
+	movl	$0, %edi
+	INVOKE
+	popq	%r9
+	popq	%rdi
+	cmpq	$COS_ERR_NOCAP, %rax
+	je	1f
+	movq	%rax, %rdi
+	movq	%rdx, %rsi
+	RETURN
+1:	movq	%r9, %rsi
+	RETURN
+SNIPPET_END inv_chain
+
+/* Client: R12 iterations of cap 0 with a0 = R12; expects RAX = a0 + R13,
+ * RDX = R14 each time; RBX survives every call. Exit 0, or 40/41/42. */
+SNIPPET inv_loop
+	movabsq	$0x0123456789abcdef, %rbx
+1:	movl	$0, %edi
+	movq	%r12, %rsi
+	INVOKE
+	movq	%r12, %rcx
+	addq	%r13, %rcx
+	cmpq	%rcx, %rax
+	jne	2f
+	cmpq	%r14, %rdx
+	jne	3f
+	movabsq	$0x0123456789abcdef, %rcx
+	cmpq	%rcx, %rbx
+	jne	4f
+	decq	%r12
+	jnz	1b
+	EXIT(0)
+2:	EXIT(40)
+3:	EXIT(41)
+4:	EXIT(42)
+SNIPPET_END inv_loop
+
+/* Client of a star: cap i for i < R12, each answering (i, 1). */
+SNIPPET inv_star
+	xorl	%ebx, %ebx
+1:	movl	%ebx, %edi
+	movq	%rbx, %rsi
+	INVOKE
+	cmpq	%rbx, %rax
+	jne	2f
+	cmpq	$1, %rdx
+	jne	2f
+	incq	%rbx
+	cmpq	%r12, %rbx
+	jne	1b
+	EXIT(0)
+2:	EXIT(43)
+SNIPPET_END inv_star
+
+/* Recursion: the thread starts at inv_rec (client: invoke cap 0 with
+ * a0 = R12, RBX, RBP = the answer); inv_rec_serve answers a0 == 0 with
+ * (0, depth), otherwise invokes cap 0 with a0 - 1 and adds 1; negative
+ * answers (errors) come back unchanged. */
+SNIPPET inv_rec
+	movl	$0, %edi
+	movq	%r12, %rsi
+	INVOKE
+	movq	%rax, %rbx
+	movq	%rdx, %rbp
+	EXIT(0)
+inv_rec_serve:
+	SERVER_STACK inv_rec
+	testq	%rdi, %rdi
+	jnz	1f
+	movq	%r9, %rsi
+	RETURN
+1:	leaq	-1(%rdi), %rsi
+	movl	$0, %edi
+	INVOKE
+	testq	%rax, %rax
+	js	2f
+	incq	%rax
+2:	movq	%rax, %rdi
+	movq	%rdx, %rsi
+	RETURN
+SNIPPET_MARK inv_rec, serve
+SNIPPET_END inv_rec
+
+/* Invoke capability R12 (which it may not hold); exit with -RAX. */
+SNIPPET inv_badcap
+	movq	%r12, %rdi
+	INVOKE
+	negq	%rax
+	movq	%rax, %rdi
+	movl	$COS_OP_EXIT, %eax
+	syscall
+	ud2
+SNIPPET_END inv_badcap
+
+/* Jump to address R12 (another component's code). */
+SNIPPET inv_jump
+	jmp	*%r12
+SNIPPET_END inv_jump
+
+/* Server that faults at once. */
+SNIPPET inv_faulty
+inv_faulty_at:	ud2
+SNIPPET_MARK inv_faulty, at
+SNIPPET_END inv_faulty
+
+/* Client: cap 0 faults (expects COS_ERR_FAULT), then cap 1 still works
+ * (inv_echo with a0 = 5: answer 5). Exit 0, or 44/45. */
+SNIPPET inv_survive
+	movl	$0, %edi
+	INVOKE
+	cmpq	$COS_ERR_FAULT, %rax
+	jne	1f
+	movl	$1, %edi
+	movl	$5, %esi
+	xorl	%edx, %edx
+	xorl	%r10d, %r10d
+	xorl	%r8d, %r8d
+	INVOKE
+	cmpq	$5, %rax
+	jne	2f
+	EXIT(0)
+1:	EXIT(44)
+2:	EXIT(45)
+SNIPPET_END inv_survive
+
+/* COS_OP_RETURN with nothing to return to. */
+SNIPPET inv_stray_return
+inv_stray_return_at:	RETURN
+SNIPPET_MARK inv_stray_return, at
+SNIPPET_END inv_stray_return
+
 	.section .note.GNU-stack, "", @progbits

@@ -23,7 +23,7 @@
 #endif
 
 #define COS_ABI_MAJOR	1
-#define COS_ABI_MINOR	0
+#define COS_ABI_MINOR	1
 
 /* ---- COS_VERSION ------------------------------------------------------ */
 #define COS_FEAT_LA57	(1ull << 0)	/* 5-level paging: slots are 2^48 bytes */
@@ -73,6 +73,17 @@ struct cos_mem_map {
 	__u64 src;		/* in: user pointer to initial bytes, or 0 */
 	__u64 src_len;		/* in: <= len; the rest is zero-filled */
 };
+
+/* ---- COS_CAP_CREATE ----------------------------------------------------- */
+#ifndef __ASSEMBLER__
+struct cos_cap_create {
+	__u32 client;		/* in: component that may invoke it */
+	__u32 server;		/* in: component it enters */
+	__u64 entry;		/* in: entry address inside the server's slot */
+	__u32 id;		/* out: capability id, valid for the client only */
+	__u32 pad;
+};
+#endif
 
 /* ---- threads ------------------------------------------------------------ */
 struct cos_regs {
@@ -124,15 +135,22 @@ struct cos_thd_regs {
 #define COS_VEC_SYSCALL32	257	/* syscall from 32-bit code */
 #define COS_VEC_SYSENTER	258	/* sysenter (ip/sp unknown: 0) */
 
+/* cos_fault.fault_flags */
+#define COS_FAULT_UNWOUND	(1 << 0)	/* the invocation that faulted returned
+						 * COS_ERR_FAULT to its caller; RUN
+						 * again to go on in the caller */
+
 #ifndef __ASSEMBLER__
 struct cos_fault {
 	__u32 vector;		/* 0..255 exception/int vector, or COS_VEC_* */
-	__u32 pad;
+	__u32 comp;		/* component the thread was in */
 	__u64 error_code;	/* CPU error code; #DB: DR6; syscall: the op */
 	__u64 address;		/* #PF: CR2; otherwise 0 */
 	__u64 ip;		/* faulting (or, for traps, next) instruction */
 	__u64 sp;
 	__u64 flags;		/* RFLAGS at the fault */
+	__u32 depth;		/* invocation depth at the fault (0 = home) */
+	__u32 fault_flags;	/* COS_FAULT_* */
 };
 
 #define COS_PRINT_MAX	256
@@ -170,6 +188,28 @@ struct cos_run {
 #define COS_OP_EXIT	1	/* RDI = status; COS_EXIT_EXIT */
 #define COS_OP_PRINT	2	/* RDI = buf, RSI = len; COS_EXIT_PRINT; returns len or -EFAULT */
 #define COS_OP_YIELD	3	/* returns 0 through the slow path (lets Linux run pending work) */
+#define COS_OP_INVOKE	4	/* RDI = capability, RSI, RDX, R10, R8 = arguments */
+#define COS_OP_RETURN	5	/* RDI, RSI = the two return words */
+
+/*
+ * Invocation (migrating threads). COS_OP_INVOKE through a capability the
+ * calling component holds switches the thread into the server: its PD is
+ * loaded and it starts at the capability's entry with
+ *   RDI, RSI, RDX, RCX = the four arguments,
+ *   R8 = the calling component's id (authenticated by the kernel),
+ *   R9 = the invocation depth (1 for the first), RSP = 0 (the entry stub
+ *   takes a stack of its own), every other register zero.
+ * COS_OP_RETURN goes back to the caller with RAX, RDX = RDI, RSI of the
+ * server; the caller's RBX, RBP, RSP, R12-R15 and RFLAGS are as before the
+ * call, RCX, RSI, RDI, R8-R11 are zero. Errors come back in RAX without a
+ * switch: COS_ERR_NOCAP (not a capability of the caller), COS_ERR_DEPTH
+ * (invocation stack full); a fault in the server unwinds the invocation
+ * and returns COS_ERR_FAULT.
+ */
+#define COS_INV_DEPTH_MAX	32
+#define COS_ERR_NOCAP		(-2)	/* -ENOENT */
+#define COS_ERR_DEPTH		(-40)	/* -ELOOP */
+#define COS_ERR_FAULT		(-14)	/* -EFAULT */
 
 #ifndef __ASSEMBLER__
 #define COS_IOC_MAGIC	0xC5
@@ -179,6 +219,7 @@ struct cos_run {
 #define COS_THD_CREATE	_IOWR(COS_IOC_MAGIC, 0x20, struct cos_thd_create)
 #define COS_THD_GET_REGS _IOWR(COS_IOC_MAGIC, 0x21, struct cos_thd_regs)
 #define COS_THD_SET_REGS _IOWR(COS_IOC_MAGIC, 0x22, struct cos_thd_regs)
+#define COS_CAP_CREATE	_IOWR(COS_IOC_MAGIC, 0x12, struct cos_cap_create)
 #define COS_RUN		_IOWR(COS_IOC_MAGIC, 0x30, struct cos_run)
 #endif
 

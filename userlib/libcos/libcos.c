@@ -49,6 +49,16 @@ int cos_mem_map(int fd, unsigned int comp, uint64_t addr, uint64_t len,
 	return cos_ioctl(fd, COS_MEM_MAP, &m);
 }
 
+int cos_cap_create(int fd, unsigned int client, unsigned int server,
+		   uint64_t entry)
+{
+	struct cos_cap_create c = { .client = client, .server = server,
+				    .entry = entry };
+	int err = cos_ioctl(fd, COS_CAP_CREATE, &c);
+
+	return err ? err : (int)c.id;
+}
+
 int cos_thd_create(int fd, unsigned int comp, unsigned int flags,
 		   const struct cos_regs *regs)
 {
@@ -88,14 +98,13 @@ static uint64_t page_round(uint64_t n)
 	return (n + 4095) & ~4095ull;
 }
 
-int cos_bare_load(int fd, const void *image, size_t len,
-		  const struct cos_bare_opts *opts, struct cos_bare *out)
+int cos_bare_load_comp(int fd, const void *image, size_t len,
+		       const struct cos_bare_opts *opts, struct cos_bare *out)
 {
 	struct cos_bare_opts o = { .slot = 1, .stack_pages = 4 };
 	struct cos_comp_create cc = { 0 };
-	struct cos_regs regs = { 0 };
 	uint64_t stack_len;
-	int comp, thd, err;
+	int comp, err;
 
 	if (opts) {
 		o = *opts;
@@ -127,17 +136,24 @@ int cos_bare_load(int fd, const void *image, size_t len,
 			return err;
 	}
 	stack_len = o.stack_pages * 4096ull;
-	err = cos_mem_map(fd, comp, out->stack_top - stack_len, stack_len,
-			  COS_PROT_READ | COS_PROT_WRITE, NULL, 0);
+	return cos_mem_map(fd, comp, out->stack_top - stack_len, stack_len,
+			   COS_PROT_READ | COS_PROT_WRITE, NULL, 0);
+}
+
+int cos_bare_load(int fd, const void *image, size_t len,
+		  const struct cos_bare_opts *opts, struct cos_bare *out)
+{
+	struct cos_regs regs = { 0 };
+	int thd, err = cos_bare_load_comp(fd, image, len, opts, out);
+
 	if (err)
 		return err;
-
 	regs.rip = out->code;
 	regs.rsp = out->stack_top;
 	regs.rdi = out->base;
 	regs.rsi = out->data;
 	regs.rflags = 0x202;
-	thd = cos_thd_create(fd, comp, o.thd_flags, &regs);
+	thd = cos_thd_create(fd, out->comp, opts ? opts->thd_flags : 0, &regs);
 	if (thd < 0)
 		return thd;
 	out->thd = thd;

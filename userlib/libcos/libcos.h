@@ -18,6 +18,9 @@ int cos_get_version(int fd, struct cos_version *v);
 int cos_comp_create(int fd, unsigned int slot, struct cos_comp_create *out);
 int cos_mem_map(int fd, unsigned int comp, uint64_t addr, uint64_t len,
 		unsigned int prot, const void *src, size_t src_len);
+/* A capability for @client to invoke @server at @entry; its id or -errno. */
+int cos_cap_create(int fd, unsigned int client, unsigned int server,
+		   uint64_t entry);
 int cos_thd_create(int fd, unsigned int comp, unsigned int flags,
 		   const struct cos_regs *regs);
 int cos_thd_get_regs(int fd, unsigned int thd, struct cos_regs *regs);
@@ -51,6 +54,9 @@ struct cos_bare {
 
 int cos_bare_load(int fd, const void *image, size_t len,
 		  const struct cos_bare_opts *opts, struct cos_bare *out);
+/* The same without a thread (a server only entered by invocations). */
+int cos_bare_load_comp(int fd, const void *image, size_t len,
+		       const struct cos_bare_opts *opts, struct cos_bare *out);
 
 /* Names for people. */
 const char *cos_exit_name(unsigned int reason);

@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cap.c - capabilities: a client component's right to invoke a server at
+ * one entry. Kept in the client's table, indexed by the capability id the
+ * client passes to COS_OP_INVOKE; an id the client does not hold is
+ * refused by the invocation path, whatever its value.
+ */
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include "sys.h"
+
+long cos_ioctl_cap_create(struct cos_sys *sys, void __user *arg)
+{
+	struct cos_cap_create req;
+	struct cos_comp *client, *server;
+	long err;
+
+	if (copy_from_user(&req, arg, sizeof(req)))
+		return -EFAULT;
+	if (req.pad)
+		return -EINVAL;
+
+	mutex_lock(&sys->lock);
+	err = -ENOENT;
+	client = cos_comp_get(sys, req.client);
+	server = cos_comp_get(sys, req.server);
+	if (!client || !server)
+		goto out;
+	err = -EBUSY;
+	if (sys->nr_running)
+		goto out;
+	err = -EINVAL;
+	if (req.entry < server->base || req.entry >= server->end)
+		goto out;
+	err = -ENOSPC;
+	if (client->nr_caps == COS_MAX_CAPS)
+		goto out;
+	err = -ENOMEM;
+	if (!client->caps) {
+		client->caps = kcalloc(COS_MAX_CAPS, sizeof(*client->caps),
+				       GFP_KERNEL_ACCOUNT);
+		if (!client->caps)
+			goto out;
+	}
+	req.id = client->nr_caps;
+	err = -EFAULT;
+	if (copy_to_user(arg, &req, sizeof(req)))
+		goto out;
+	client->caps[req.id].entry = req.entry;
+	client->caps[req.id].server = server;
+	client->nr_caps++;
+	err = 0;
+out:
+	mutex_unlock(&sys->lock);
+	return err;
+}

@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * inv.c - invocations between components on a migrating thread: the
+ * thread itself moves into the server (PD, registers) and back, and the
+ * kernel keeps the caller's state on the thread's invocation stack.
+ *
+ * Called by the run loop between two entries into the component, so the
+ * thread's registers are saved in thd->hw and nothing else touches them.
+ */
+#include <linux/string.h>
+#include <asm/segment.h>
+#include <asm/processor-flags.h>
+#include "sys.h"
+
+/* A clean user frame at @ip/@sp: 64-bit code, IF on, every GPR zero. */
+static void cos_inv_regs_reset(struct cos_hw_regs *r, unsigned long ip,
+			       unsigned long sp, unsigned long flags)
+{
+	memset(r, 0, sizeof(*r));
+	r->ip = ip;
+	r->sp = sp;
+	r->flags = flags;
+	r->cs = __USER_CS;
+	r->ss = __USER_DS;
+}
+
+void cos_inv_invoke(struct cos_thd *thd)
+{
+	struct cos_hw_regs *r = &thd->hw;
+	struct cos_comp *client = thd->comp;
+	unsigned long id = r->di, a0 = r->si, a1 = r->dx, a2 = r->r10, a3 = r->r8;
+	struct cos_inv_frame *f;
+	struct cos_cap *cap;
+
+	if (unlikely(id >= client->nr_caps || !client->caps[id].server)) {
+		r->ax = COS_ERR_NOCAP;
+		return;
+	}
+	if (unlikely(thd->depth >= COS_INV_DEPTH_MAX)) {
+		r->ax = COS_ERR_DEPTH;
+		return;
+	}
+	cap = &client->caps[id];
+	cap->invocations++;
+
+	f = &thd->inv[thd->depth++];
+	*f = (struct cos_inv_frame){
+		.comp = client, .ip = r->ip, .sp = r->sp, .flags = r->flags,
+		.bx = r->bx, .bp = r->bp, .r12 = r->r12, .r13 = r->r13,
+		.r14 = r->r14, .r15 = r->r15,
+	};
+	cos_inv_regs_reset(r, cap->entry, 0, X86_EFLAGS_IF | X86_EFLAGS_FIXED);
+	r->di = a0;
+	r->si = a1;
+	r->dx = a2;
+	r->cx = a3;
+	r->r8 = client->id;
+	r->r9 = thd->depth;
+	thd->comp = cap->server;
+}
+
+/*
+ * Back to the caller with two return words (COS_OP_RETURN, or an unwound
+ * fault with COS_ERR_FAULT). -ENOENT if the thread is at its home.
+ */
+int cos_inv_return(struct cos_thd *thd, unsigned long ret0, unsigned long ret1)
+{
+	struct cos_hw_regs *r = &thd->hw;
+	struct cos_inv_frame *f;
+
+	if (!thd->depth)
+		return -ENOENT;
+	f = &thd->inv[--thd->depth];
+	cos_inv_regs_reset(r, f->ip, f->sp, f->flags);
+	r->ax = ret0;
+	r->dx = ret1;
+	r->bx = f->bx;
+	r->bp = f->bp;
+	r->r12 = f->r12;
+	r->r13 = f->r13;
+	r->r14 = f->r14;
+	r->r15 = f->r15;
+	thd->comp = f->comp;
+	return 0;
+}
