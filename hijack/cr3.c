@@ -28,6 +28,11 @@ void cos_cr3_load(unsigned long pd_pa)
 		write_cr3(want);
 }
 
+unsigned long cos_cr3_value(unsigned long pd_pa)
+{
+	return pd_pa | (this_cpu_read(cos_cpu.linux_cr3) & CR3_PCID_MASK);
+}
+
 void cos_cr3_restore(void)
 {
 	struct cos_cpu *c = this_cpu_ptr(&cos_cpu);

@@ -140,7 +140,24 @@ SYM_CODE_END(cos_exit_to_loop)
 SYM_CODE_START(cos_entry_syscall)
 	ENDBR
 	testq	%rax, %rax
-	jnz	.Lsyscall_slow
+	jnz	.Lsyscall_lb
+	sysretq
+	/*
+	 * COS_OP_BENCH_LB: the hardware lower bound of an invocation, for
+	 * `cos bench invoke` only: swap to the other of two page tables that
+	 * both map the caller (cos_cpu.lb_cr3, set by the run loop) and
+	 * return; syscall, swapgs, CR3 load and sysret, nothing else.
+	 */
+.Lsyscall_lb:
+	cmpq	$COS_HW_OP_BENCH_LB, %rax
+	jne	.Lsyscall_slow
+	swapgs
+	movq	CPU_VAR(COS_CPU_LB_CR3), %rax
+	xchgq	%rax, CPU_VAR(COS_CPU_LB_CR3 + 8)
+	movq	%rax, CPU_VAR(COS_CPU_LB_CR3)
+	movq	%rax, %cr3
+	swapgs
+	xorl	%eax, %eax
 	sysretq
 .Lsyscall_slow:
 	swapgs

@@ -44,6 +44,9 @@ struct cos_cpu {
 	unsigned long host_rsp;		/* run loop's stack in cos_enter_component */
 	unsigned long scratch;
 	unsigned long linux_cr3;	/* CR3 a loaded PD replaced, else 0 */
+	/* Two CR3 values the lower-bound benchmark op swaps between; both
+	 * map the running component (set by the run loop on every entry). */
+	unsigned long lb_cr3[2];
 	bool installed;			/* module vectors live on this CPU */
 	u64 installs;
 };
@@ -57,6 +60,8 @@ void cos_vectors_install(void);
 void cos_vectors_restore(void);
 
 void cos_cr3_load(unsigned long pd_pa);
+/* The CR3 value cos_cr3_load() would use for @pd_pa (after one load). */
+unsigned long cos_cr3_value(unsigned long pd_pa);
 void cos_cr3_restore(void);
 
 /* Linux's handler for a vector, read from Linux's IDT at init. */

@@ -22,6 +22,7 @@
 #define COS_CPU_REGS_END	0
 #define COS_CPU_HOST_RSP	8
 #define COS_CPU_SCRATCH		16
+#define COS_CPU_LB_CR3		32	/* two words */
 
 /* Size of one IDT stub; the stubs form an array in entry.S. */
 #define COS_IDT_STUB_SIZE	32
@@ -30,5 +31,7 @@
 #define COS_HW_VEC_SYSCALL	256
 #define COS_HW_VEC_SYSCALL32	257
 #define COS_HW_VEC_SYSENTER	258
+
+#define COS_HW_OP_BENCH_LB	15	/* COS_OP_BENCH_LB in the uapi */
 
 #endif

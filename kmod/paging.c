@@ -129,6 +129,19 @@ void cos_pd_add(struct cos_pd *pd, struct cos_comp *comp)
 	WRITE_ONCE(pd->pgd[comp->slot], __pa(comp->pt_root) | COS_PT_TABLE_FLAGS);
 }
 
+/* Another top-level page with the same entries (benchmark twin). */
+int cos_pd_clone(struct cos_sys *sys, const struct cos_pd *from,
+		 struct cos_pd *to)
+{
+	u64 *pgd = cos_sys_page_alloc(sys);
+
+	if (IS_ERR(pgd))
+		return PTR_ERR(pgd);
+	memcpy(pgd, from->pgd, PAGE_SIZE);
+	to->pgd = pgd;
+	return 0;
+}
+
 void cos_pd_release(struct cos_sys *sys, struct cos_pd *pd)
 {
 	if (pd->pgd)

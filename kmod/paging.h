@@ -22,6 +22,8 @@ u64 cos_pte_flags(u32 prot);
 int cos_pd_init(struct cos_sys *sys, struct cos_pd *pd);
 void cos_pd_add(struct cos_pd *pd, struct cos_comp *comp);
 void cos_pd_release(struct cos_sys *sys, struct cos_pd *pd);
+int cos_pd_clone(struct cos_sys *sys, const struct cos_pd *from,
+		 struct cos_pd *to);
 unsigned long cos_pd_pa(const struct cos_pd *pd);
 
 #endif

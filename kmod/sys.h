@@ -44,6 +44,7 @@ struct cos_comp {
 	unsigned long base, end;	/* [base, end) may be mapped */
 	u64 *pt_root;			/* table the slot entry points to */
 	struct cos_pd pd;		/* for now, a PD per component */
+	struct cos_pd lb_twin;		/* COS_THD_BENCH_LB: a copy of pd */
 	struct cos_cap *caps;		/* COS_MAX_CAPS, allocated on first use */
 	unsigned int nr_caps;
 };

@@ -9,6 +9,7 @@
 #include <asm/fpu/api.h>
 #include "sys.h"
 #include "stats.h"
+#include "paging.h"
 
 /* RFLAGS bits a component may own; IF is always set, IOPL always 0. */
 #define COS_USER_RFLAGS (X86_EFLAGS_CF | X86_EFLAGS_PF | X86_EFLAGS_AF | \
@@ -76,7 +77,7 @@ long cos_ioctl_thd_create(struct cos_sys *sys, void __user *arg)
 
 	if (copy_from_user(&req, arg, sizeof(req)))
 		return -EFAULT;
-	if (req.pad || (req.flags & ~COS_THD_FPU))
+	if (req.pad || (req.flags & ~(COS_THD_FPU | COS_THD_BENCH_LB)))
 		return -EINVAL;
 
 	thd = kzalloc(sizeof(*thd), GFP_KERNEL_ACCOUNT);
@@ -101,6 +102,14 @@ long cos_ioctl_thd_create(struct cos_sys *sys, void __user *arg)
 	err = -ENOSPC;
 	if (id == COS_MAX_THDS)
 		goto out_unlock;
+	if ((req.flags & COS_THD_BENCH_LB) && !thd->comp->lb_twin.pgd) {
+		err = -EBUSY;
+		if (sys->nr_running)
+			goto out_unlock;
+		err = cos_pd_clone(sys, &thd->comp->pd, &thd->comp->lb_twin);
+		if (err)
+			goto out_unlock;
+	}
 	thd->id = req.id = id;
 	err = -EFAULT;
 	if (copy_to_user(arg, &req, sizeof(req)))

@@ -5,4 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 insmod cos.ko
 build/cos bench null --iters "${COS_BENCH_ITERS:-1000000}"
+build/cos bench invoke --iters "${COS_BENCH_INV_ITERS:-200000}"
 rmmod cos

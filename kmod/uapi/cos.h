@@ -100,6 +100,9 @@ struct cos_regs {
  * instruction is a #NM fault exit. Components are built without FPU use.
  */
 #define COS_THD_FPU	(1 << 0)
+/* Benchmark: give the thread's component a second top-level page table so
+ * that COS_OP_BENCH_LB really switches page tables. */
+#define COS_THD_BENCH_LB (1 << 1)
 
 #ifndef __ASSEMBLER__
 struct cos_thd_create {
@@ -206,6 +209,10 @@ struct cos_run {
  * (invocation stack full); a fault in the server unwinds the invocation
  * and returns COS_ERR_FAULT.
  */
+/* Benchmark only: swap between two page tables mapping the caller and
+ * return (the hardware lower bound of an invocation round trip's half). */
+#define COS_OP_BENCH_LB	15
+
 #define COS_INV_DEPTH_MAX	32
 #define COS_ERR_NOCAP		(-2)	/* -ENOENT */
 #define COS_ERR_DEPTH		(-40)	/* -ELOOP */

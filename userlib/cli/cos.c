@@ -10,7 +10,9 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sched.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <sys/syscall.h>
 #include <x86intrin.h>
 #include "libcos.h"
@@ -37,6 +39,8 @@ static void usage(FILE *f)
 "      --budget-ms N       stop it after N ms of wall time (default: none)\n"
 "      --fpu               give it an FPU state (otherwise FPU use faults)\n"
 "  bench null [--iters N]  null round trip vs Linux getppid() (default 1000000)\n"
+"  bench invoke [--iters N] inter-PD invocation vs the hardware lower bound,\n"
+"                          Linux pipe RPC and a C indirect call (default 200000)\n"
 "  help                    this text\n"
 "\n"
 "exit status of bare: the component's exit status; %d fault; %d budget\n"
@@ -191,6 +195,9 @@ static int cmd_bare(int argc, char **argv)
 
 COS_SNIPPET(bench_null);
 COS_SNIPPET(bench_yield);
+COS_SNIPPET(bench_inv);
+COS_SNIPPET(bench_ret);
+COS_SNIPPET(bench_lb);
 
 static double now_ns(void)
 {
@@ -204,17 +211,29 @@ struct sample {
 	double ns, cycles;
 };
 
-/* Run a snippet that loops RBX times and exits; per-iteration cost. */
-static int bench_snippet(const void *code, size_t len, unsigned long iters,
-			 struct sample *s)
+/*
+ * Run a snippet that loops RBX times and exits; per-iteration cost. With
+ * @server, a second component the snippet holds capability 0 to.
+ */
+static int bench_snippet_ex(const void *code, size_t len, unsigned int flags,
+			    const void *server, size_t server_len,
+			    unsigned long iters, struct sample *s)
 {
-	struct cos_bare bare;
+	struct cos_bare_opts o = { .slot = 1, .thd_flags = flags };
+	struct cos_bare bare, srv;
 	struct cos_regs regs;
 	struct cos_run run = { 0 };
 	double t0, c0;
 	int fd = open_cos(), err;
 
-	err = cos_bare_load(fd, code, len, NULL, &bare);
+	err = cos_bare_load(fd, code, len, &o, &bare);
+	if (!err && server) {
+		struct cos_bare_opts so = { .slot = 2 };
+
+		err = cos_bare_load_comp(fd, server, server_len, &so, &srv);
+		if (!err)
+			err = cos_cap_create(fd, bare.comp, srv.comp, srv.code);
+	}
 	if (!err)
 		err = cos_thd_get_regs(fd, bare.thd, &regs);
 	if (!err) {
@@ -240,6 +259,108 @@ static int bench_snippet(const void *code, size_t len, unsigned long iters,
 	return 0;
 }
 
+static int bench_snippet(const void *code, size_t len, unsigned long iters,
+			 struct sample *s)
+{
+	return bench_snippet_ex(code, len, 0, NULL, 0, iters, s);
+}
+
+static void pin_cpu0(void)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(0, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+}
+
+/* Linux pipe RPC: a one-byte request and reply between two processes
+ * pinned to the same CPU. */
+static int bench_pipe(unsigned long iters, struct sample *s)
+{
+	int req[2], rep[2];
+	unsigned long i;
+	double t0, c0;
+	char b = 0;
+	pid_t pid;
+
+	if (pipe(req) || pipe(rep))
+		return 1;
+	pid = fork();
+	if (pid == 0) {
+		pin_cpu0();
+		for (i = 0; i < iters; i++)
+			if (read(req[0], &b, 1) != 1 || write(rep[1], &b, 1) != 1)
+				_exit(1);
+		_exit(0);
+	}
+	t0 = now_ns();
+	c0 = (double)__rdtsc();
+	for (i = 0; i < iters; i++)
+		if (write(req[1], &b, 1) != 1 || read(rep[0], &b, 1) != 1)
+			break;
+	s->cycles = ((double)__rdtsc() - c0) / iters;
+	s->ns = (now_ns() - t0) / iters;
+	waitpid(pid, NULL, 0);
+	close(req[0]); close(req[1]); close(rep[0]); close(rep[1]);
+	return i == iters ? 0 : 1;
+}
+
+static long __attribute__((noinline)) bench_callee(long x)
+{
+	asm volatile("" : "+r"(x));
+	return x + 1;
+}
+
+static long (*volatile bench_fp)(long) = bench_callee;
+
+static void bench_indirect(unsigned long iters, struct sample *s)
+{
+	double t0 = now_ns(), c0 = (double)__rdtsc();
+	unsigned long i;
+	long x = 0;
+
+	for (i = 0; i < iters; i++)
+		x = bench_fp(x);
+	s->cycles = ((double)__rdtsc() - c0) / iters;
+	s->ns = (now_ns() - t0) / iters;
+	if (x != (long)iters)
+		fprintf(stderr, "%s: bench: indirect call miscounted\n", prog);
+}
+
+static int cmd_bench_invoke(unsigned long iters)
+{
+	struct sample inv, lb, pipe_rt, ind;
+
+	pin_cpu0();
+	if (bench_snippet_ex(cos_snippet_start(bench_inv), cos_snippet_len(bench_inv),
+			     0, cos_snippet_start(bench_ret), cos_snippet_len(bench_ret),
+			     iters / 10 + 1, &inv) ||
+	    bench_snippet_ex(cos_snippet_start(bench_inv), cos_snippet_len(bench_inv),
+			     0, cos_snippet_start(bench_ret), cos_snippet_len(bench_ret),
+			     iters, &inv) ||
+	    bench_snippet_ex(cos_snippet_start(bench_lb), cos_snippet_len(bench_lb),
+			     COS_THD_BENCH_LB, NULL, 0, iters, &lb) ||
+	    bench_pipe(iters / 4 + 1, &pipe_rt))
+		return 1;
+	bench_indirect(iters * 10, &ind);
+
+	printf("%-44s %12s %12s\n", "round trip (per call)", "ns", "TSC ticks");
+	printf("%-44s %12.1f %12.1f\n", "cos inter-PD invocation", inv.ns, inv.cycles);
+	printf("%-44s %12.1f %12.1f\n", "hardware lower bound (2 CR3 switches)", lb.ns, lb.cycles);
+	printf("%-44s %12.1f %12.1f\n", "Linux pipe RPC, same CPU", pipe_rt.ns, pipe_rt.cycles);
+	printf("%-44s %12.2f %12.2f\n", "C indirect call", ind.ns, ind.cycles);
+	printf("%-44s %12.2f\n", "invocation / lower bound", inv.ns / lb.ns);
+	printf("%-44s %12.2f\n", "pipe RPC / invocation", pipe_rt.ns / inv.ns);
+	printf("bench: inv_roundtrip=%.1f ns\n", inv.ns);
+	printf("bench: hw_lower_bound_roundtrip=%.1f ns\n", lb.ns);
+	printf("bench: pipe_rpc_roundtrip=%.1f ns\n", pipe_rt.ns);
+	printf("bench: indirect_call=%.2f ns\n", ind.ns);
+	printf("bench: inv_vs_lower_bound=%.3f ratio\n", inv.ns / lb.ns);
+	printf("bench: pipe_vs_inv=%.2f ratio\n", pipe_rt.ns / inv.ns);
+	return 0;
+}
+
 static void bench_getppid(unsigned long iters, struct sample *s)
 {
 	double t0 = now_ns(), c0 = (double)__rdtsc();
@@ -257,21 +378,25 @@ static int cmd_bench(int argc, char **argv)
 	struct sample null_rt, yield_rt, ppid;
 	int i;
 
-	if (argc < 2 || strcmp(argv[1], "null")) {
-		fprintf(stderr, "%s: bench: known benchmarks: null\n", prog);
+	if (argc < 2 || (strcmp(argv[1], "null") && strcmp(argv[1], "invoke"))) {
+		fprintf(stderr, "%s: bench: known benchmarks: null, invoke\n", prog);
 		return EXIT_USAGE;
 	}
+	if (!strcmp(argv[1], "invoke"))
+		iters = 200000;
 	for (i = 2; i < argc; i++) {
 		if (!strcmp(argv[i], "--iters") && i + 1 < argc)
 			iters = strtoul(argv[++i], NULL, 0);
 		else {
-			fprintf(stderr, "%s: bench null: unknown option %s\n",
-				prog, argv[i]);
+			fprintf(stderr, "%s: bench %s: unknown option %s\n",
+				prog, argv[1], argv[i]);
 			return EXIT_USAGE;
 		}
 	}
 	if (!iters)
 		iters = 1;
+	if (!strcmp(argv[1], "invoke"))
+		return cmd_bench_invoke(iters);
 	/* Warm up caches and TLBs once, then measure side by side. */
 	bench_getppid(iters / 10 + 1, &ppid);
 	if (bench_snippet(cos_snippet_start(bench_null),
