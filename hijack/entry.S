@@ -149,8 +149,12 @@ SYM_CODE_START(cos_entry_syscall)
 	 * return; syscall, swapgs, CR3 load and sysret, nothing else.
 	 */
 .Lsyscall_lb:
+	cmpq	$COS_HW_OP_INVOKE, %rax
+	je	cos_fastpath_invoke		/* kmod/fastpath.S */
+	cmpq	$COS_HW_OP_RETURN, %rax
+	je	cos_fastpath_return
 	cmpq	$COS_HW_OP_BENCH_LB, %rax
-	jne	.Lsyscall_slow
+	jne	cos_syscall_slow
 	swapgs
 	movq	CPU_VAR(COS_CPU_LB_CR3), %rax
 	xchgq	%rax, CPU_VAR(COS_CPU_LB_CR3 + 8)
@@ -159,7 +163,7 @@ SYM_CODE_START(cos_entry_syscall)
 	swapgs
 	xorl	%eax, %eax
 	sysretq
-.Lsyscall_slow:
+SYM_INNER_LABEL(cos_syscall_slow, SYM_L_GLOBAL)
 	swapgs
 	lfence				/* no speculation with the user GS */
 	movq	%rsp, CPU_VAR(COS_CPU_SCRATCH)

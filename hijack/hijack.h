@@ -47,6 +47,8 @@ struct cos_cpu {
 	/* Two CR3 values the lower-bound benchmark op swaps between; both
 	 * map the running component (set by the run loop on every entry). */
 	unsigned long lb_cr3[2];
+	void *thd;			/* running thread (kmod's struct cos_thd) */
+	unsigned long pcid;		/* PCID bits for CR3 loads of PDs */
 	bool installed;			/* module vectors live on this CPU */
 	u64 installs;
 };

@@ -23,6 +23,8 @@
 #define COS_CPU_HOST_RSP	8
 #define COS_CPU_SCRATCH		16
 #define COS_CPU_LB_CR3		32	/* two words */
+#define COS_CPU_THD		48
+#define COS_CPU_PCID		56
 
 /* Size of one IDT stub; the stubs form an array in entry.S. */
 #define COS_IDT_STUB_SIZE	32
@@ -32,6 +34,8 @@
 #define COS_HW_VEC_SYSCALL32	257
 #define COS_HW_VEC_SYSENTER	258
 
+#define COS_HW_OP_INVOKE	4	/* COS_OP_INVOKE: kmod/fastpath.S */
+#define COS_HW_OP_RETURN	5	/* COS_OP_RETURN */
 #define COS_HW_OP_BENCH_LB	15	/* COS_OP_BENCH_LB in the uapi */
 
 #endif

@@ -53,6 +53,7 @@ long cos_ioctl_comp_create(struct cos_sys *sys, void __user *arg)
 	if (err)
 		goto out_root;
 	cos_pd_add(&comp->pd, comp);
+	comp->pd_pa = cos_pd_pa(&comp->pd);
 
 	req.id = id;
 	req.base = comp->base;

@@ -11,6 +11,35 @@
 #include <asm/segment.h>
 #include <asm/processor-flags.h>
 #include "sys.h"
+#include "fastpath.h"
+
+/* fastpath.S reads these structs by hand. */
+static inline void cos_fastpath_layout_checks(void)
+{
+	BUILD_BUG_ON(offsetof(struct cos_thd, comp) != COS_THD_COMP);
+	BUILD_BUG_ON(offsetof(struct cos_thd, depth) != COS_THD_DEPTH);
+	BUILD_BUG_ON(offsetof(struct cos_thd, inv) != COS_THD_INV);
+	BUILD_BUG_ON(sizeof(struct cos_inv_frame) != COS_FR_SIZE);
+	BUILD_BUG_ON(offsetof(struct cos_inv_frame, comp) != COS_FR_COMP);
+	BUILD_BUG_ON(offsetof(struct cos_inv_frame, ip) != COS_FR_IP);
+	BUILD_BUG_ON(offsetof(struct cos_inv_frame, sp) != COS_FR_SP);
+	BUILD_BUG_ON(offsetof(struct cos_inv_frame, flags) != COS_FR_FLAGS);
+	BUILD_BUG_ON(offsetof(struct cos_inv_frame, bx) != COS_FR_BX);
+	BUILD_BUG_ON(offsetof(struct cos_inv_frame, bp) != COS_FR_BP);
+	BUILD_BUG_ON(offsetof(struct cos_inv_frame, r12) != COS_FR_R12);
+	BUILD_BUG_ON(offsetof(struct cos_inv_frame, r15) != COS_FR_R15);
+	BUILD_BUG_ON(offsetof(struct cos_comp, pd_pa) != COS_COMP_PD_PA);
+	BUILD_BUG_ON(offsetof(struct cos_comp, caps) != COS_COMP_CAPS);
+	BUILD_BUG_ON(offsetof(struct cos_comp, nr_caps) != COS_COMP_NR_CAPS);
+	BUILD_BUG_ON(offsetof(struct cos_comp, id) != COS_COMP_ID);
+	BUILD_BUG_ON(sizeof(struct cos_cap) != COS_CAP_SIZE);
+	BUILD_BUG_ON(offsetof(struct cos_cap, server) != COS_CAP_SERVER);
+	BUILD_BUG_ON(offsetof(struct cos_cap, entry) != COS_CAP_ENTRY);
+	BUILD_BUG_ON(offsetof(struct cos_cap, invocations) != COS_CAP_INVOCATIONS);
+	BUILD_BUG_ON(COS_HW_OP_INVOKE != COS_OP_INVOKE);
+	BUILD_BUG_ON(COS_HW_OP_RETURN != COS_OP_RETURN);
+	BUILD_BUG_ON(COS_HW_OP_BENCH_LB != COS_OP_BENCH_LB);
+}
 
 /* A clean user frame at @ip/@sp: 64-bit code, IF on, every GPR zero. */
 static void cos_inv_regs_reset(struct cos_hw_regs *r, unsigned long ip,
@@ -32,6 +61,7 @@ void cos_inv_invoke(struct cos_thd *thd)
 	struct cos_inv_frame *f;
 	struct cos_cap *cap;
 
+	cos_fastpath_layout_checks();
 	if (unlikely(id >= client->nr_caps || !client->caps[id].server)) {
 		r->ax = COS_ERR_NOCAP;
 		return;
@@ -53,7 +83,9 @@ void cos_inv_invoke(struct cos_thd *thd)
 	r->di = a0;
 	r->si = a1;
 	r->dx = a2;
-	r->cx = a3;
+	r->r10 = a3;
+	r->cx = cap->entry;
+	r->r11 = r->flags;
 	r->r8 = client->id;
 	r->r9 = thd->depth;
 	thd->comp = cap->server;

@@ -263,6 +263,8 @@ static enum cos_next cos_enter_once(struct cos_run_ctx *ctx,
 		       cos_cr3_value(cos_pd_pa(&thd->comp->lb_twin)) :
 		       this_cpu_read(cos_cpu.lb_cr3[0]));
 	this_cpu_write(cos_cpu.regs_end, (unsigned long)(&thd->hw + 1));
+	this_cpu_write(cos_cpu.thd, thd);
+	this_cpu_write(cos_cpu.pcid, cos_cr3_value(0));
 
 	cos_enter_component(&thd->hw);
 

@@ -38,15 +38,17 @@ struct cos_cap {
 	u64 invocations;		/* inter-PD invocations, by the kernel */
 };
 
+/* The first fields are read by fastpath.S: see fastpath.h. */
 struct cos_comp {
+	unsigned long pd_pa;		/* physical address of pd.pgd */
+	struct cos_cap *caps;		/* COS_MAX_CAPS, allocated on first use */
+	unsigned long nr_caps;		/* ids 0 .. nr_caps-1 are valid */
 	u32 id;
 	u32 slot;
 	unsigned long base, end;	/* [base, end) may be mapped */
 	u64 *pt_root;			/* table the slot entry points to */
 	struct cos_pd pd;		/* for now, a PD per component */
 	struct cos_pd lb_twin;		/* COS_THD_BENCH_LB: a copy of pd */
-	struct cos_cap *caps;		/* COS_MAX_CAPS, allocated on first use */
-	unsigned int nr_caps;
 };
 
 /* What COS_OP_INVOKE saves of the caller, restored by COS_OP_RETURN. */
@@ -56,14 +58,15 @@ struct cos_inv_frame {
 	unsigned long bx, bp, r12, r13, r14, r15;
 };
 
+/* hw, comp, depth and inv are read by entry.S and fastpath.S. */
 struct cos_thd {
 	struct cos_hw_regs hw;		/* saved by entry.S; see layout.h */
+	struct cos_comp *comp;		/* the component it runs in now */
+	unsigned long depth;		/* frames on the invocation stack */
+	struct cos_inv_frame inv[COS_INV_DEPTH_MAX];
 	unsigned long fs_base, gs_base;
 	struct cos_sys *sys;
-	struct cos_comp *comp;		/* the component it runs in now */
 	struct cos_comp *home;		/* where it was created (depth 0) */
-	unsigned int depth;		/* frames on the invocation stack */
-	struct cos_inv_frame inv[COS_INV_DEPTH_MAX];
 	u32 id;
 	u32 flags;			/* COS_THD_* */
 	atomic_t running;

@@ -555,9 +555,9 @@ SNIPPET inv_echo
 	SERVER_STACK inv_echo
 	leaq	(%rsi,%rsi,2), %rax
 	addq	%rdi, %rax
-	leaq	(%rdx,%rdx,4), %r10
-	addq	%r10, %rax
-	imulq	$7, %rcx, %r10
+	leaq	(%rdx,%rdx,4), %r11
+	addq	%r11, %rax
+	imulq	$7, %r10, %r10
 	addq	%r10, %rax
 	movq	%r9, %rsi
 	shlq	$32, %rsi

@@ -198,16 +198,17 @@ struct cos_run {
  * Invocation (migrating threads). COS_OP_INVOKE through a capability the
  * calling component holds switches the thread into the server: its PD is
  * loaded and it starts at the capability's entry with
- *   RDI, RSI, RDX, RCX = the four arguments,
+ *   RDI, RSI, RDX, R10 = the four arguments,
  *   R8 = the calling component's id (authenticated by the kernel),
- *   R9 = the invocation depth (1 for the first), RSP = 0 (the entry stub
- *   takes a stack of its own), every other register zero.
+ *   R9 = the invocation depth (1 for the first), RCX = the entry address,
+ *   R11 = RFLAGS, RSP = 0 (the entry stub takes a stack of its own), every
+ *   other register zero.
  * COS_OP_RETURN goes back to the caller with RAX, RDX = RDI, RSI of the
  * server; the caller's RBX, RBP, RSP, R12-R15 and RFLAGS are as before the
- * call, RCX, RSI, RDI, R8-R11 are zero. Errors come back in RAX without a
- * switch: COS_ERR_NOCAP (not a capability of the caller), COS_ERR_DEPTH
- * (invocation stack full); a fault in the server unwinds the invocation
- * and returns COS_ERR_FAULT.
+ * call; RSI, RDI, R8-R10 are zero, RCX and R11 clobbered. Errors come back
+ * in RAX without a switch (RCX, R9, R11 clobbered): COS_ERR_NOCAP (not a
+ * capability of the caller), COS_ERR_DEPTH (invocation stack full); a fault
+ * in the server unwinds the invocation and returns COS_ERR_FAULT.
  */
 /* Benchmark only: swap between two page tables mapping the caller and
  * return (the hardware lower bound of an invocation round trip's half). */

@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * fastpath.S - COS_OP_INVOKE and COS_OP_RETURN without leaving the syscall
+ * entry: a run of precondition checks that fall back to the C slow path
+ * (inv.c, through the run loop), then the switch, straight-line.
+ *
+ * Entered by jmp from cos_entry_syscall with, as the syscall left them:
+ * user RSP and user GS live, IF clear, RAX = the op, RCX = user RIP,
+ * R11 = user RFLAGS. The slow path is entered exactly as cos_entry_syscall
+ * would have (user RSP, user GS, RAX = op), so it sees the same thing.
+ *
+ * Invariants relied on:
+ *  F1. cos_cpu.thd is the thread running on this CPU and cos_cpu.pcid the
+ *      PCID bits for its PDs: both set by the run loop before every entry.
+ *  F2. Capability ids below comp->nr_caps are valid and never change while
+ *      the system runs (configuration is refused while a thread runs), and
+ *      every cap->entry is a user address below user_va_end, as is every
+ *      saved RIP: sysret never sees a non-canonical RCX.
+ *  F3. While RSP holds a kernel pointer here nothing can use the stack:
+ *      interrupts are off and NMI, #MC and #DB run on IST stacks.
+ *  F4. thd->comp, thd->depth and thd->inv mean the same as in inv.c; the
+ *      slow path and the fast path can take turns on one thread.
+ */
+#include <linux/linkage.h>
+#include <asm/percpu.h>
+#include <asm/processor-flags.h>
+#include <asm/ibt.h>
+#include "layout.h"
+#include "fastpath.h"
+#include "cos.h"
+
+#define CPU_VAR(off)	PER_CPU_VAR(cos_cpu + off)
+
+	.text
+
+/**
+ * cos_fastpath_invoke - COS_OP_INVOKE: RDI = capability id, RSI, RDX, R10,
+ * R8 = arguments. Falls back to the slow path for a capability the caller
+ * does not hold or a full invocation stack (inv.c returns the error).
+ */
+SYM_CODE_START(cos_fastpath_invoke)
+	ENDBR
+	swapgs
+	movq	%rsp, CPU_VAR(COS_CPU_SCRATCH)		/* user RSP */
+	movq	CPU_VAR(COS_CPU_THD), %rsp		/* RSP = thd (F3) */
+	movq	COS_THD_COMP(%rsp), %rax		/* RAX = client */
+	cmpq	COS_COMP_NR_CAPS(%rax), %rdi
+	jae	.Linvoke_slow
+	movq	COS_THD_DEPTH(%rsp), %r9
+	cmpq	$COS_INV_DEPTH_MAX, %r9
+	jae	.Linvoke_slow
+
+	/* Push the caller's frame: thd->inv[depth++]. */
+	incq	COS_THD_DEPTH(%rsp)
+	imulq	$COS_FR_SIZE, %r9, %r9
+	leaq	COS_THD_INV(%rsp,%r9), %rsp		/* RSP = frame */
+	movq	%rax, COS_FR_COMP(%rsp)
+	movq	%rcx, COS_FR_IP(%rsp)
+	movq	%r11, COS_FR_FLAGS(%rsp)
+	movq	%rbx, COS_FR_BX(%rsp)
+	movq	%rbp, COS_FR_BP(%rsp)
+	movq	%r12, COS_FR_R12(%rsp)
+	movq	%r13, COS_FR_R13(%rsp)
+	movq	%r14, COS_FR_R14(%rsp)
+	movq	%r15, COS_FR_R15(%rsp)
+	movq	CPU_VAR(COS_CPU_SCRATCH), %rbx
+	movq	%rbx, COS_FR_SP(%rsp)
+
+	/* The capability: count it, find the server and its entry. */
+	movq	COS_COMP_CAPS(%rax), %rbx
+	leaq	(%rdi,%rdi,2), %rbp
+	leaq	(%rbx,%rbp,8), %rbx			/* RBX = &caps[id] */
+	incq	COS_CAP_INVOCATIONS(%rbx)
+	movq	COS_CAP_SERVER(%rbx), %r12
+	movq	COS_CAP_ENTRY(%rbx), %rcx		/* sysret RIP */
+	movq	CPU_VAR(COS_CPU_THD), %rbp
+	movq	%r12, COS_THD_COMP(%rbp)		/* thd->comp = server */
+	movq	COS_THD_DEPTH(%rbp), %r9		/* server's R9 */
+
+	/* Arguments: RSI, RDX, R10, R8 -> RDI, RSI, RDX, R10; R8 = caller. */
+	movq	%rsi, %rdi
+	movq	%rdx, %rsi
+	movq	%r10, %rdx
+	movq	%r8, %r10
+	movl	COS_COMP_ID(%rax), %r8d
+
+	/* Into the server's protection domain. */
+	movq	COS_COMP_PD_PA(%r12), %rax
+	orq	CPU_VAR(COS_CPU_PCID), %rax
+	movq	%rax, %cr3
+
+	xorl	%eax, %eax
+	xorl	%ebx, %ebx
+	xorl	%ebp, %ebp
+	xorl	%r12d, %r12d
+	xorl	%r13d, %r13d
+	xorl	%r14d, %r14d
+	xorl	%r15d, %r15d
+	movl	$(X86_EFLAGS_IF | X86_EFLAGS_FIXED), %r11d
+	xorl	%esp, %esp				/* no stack: the entry stub takes one */
+	swapgs
+	sysretq
+
+.Linvoke_slow:
+	movq	CPU_VAR(COS_CPU_SCRATCH), %rsp
+	movl	$COS_OP_INVOKE, %eax
+	swapgs
+	jmp	cos_syscall_slow
+SYM_CODE_END(cos_fastpath_invoke)
+
+/**
+ * cos_fastpath_return - COS_OP_RETURN: RDI, RSI = the return words. Falls
+ * back to the slow path (a fault) when there is nothing to return to.
+ */
+SYM_CODE_START(cos_fastpath_return)
+	ENDBR
+	swapgs
+	movq	%rsp, CPU_VAR(COS_CPU_SCRATCH)
+	movq	CPU_VAR(COS_CPU_THD), %rsp		/* RSP = thd (F3) */
+	movq	COS_THD_DEPTH(%rsp), %rax
+	testq	%rax, %rax
+	jz	.Lreturn_slow
+
+	/* Pop the caller's frame: thd->inv[--depth]. */
+	decq	%rax
+	movq	%rax, COS_THD_DEPTH(%rsp)
+	imulq	$COS_FR_SIZE, %rax, %rax
+	leaq	COS_THD_INV(%rsp,%rax), %rax		/* RAX = frame */
+	movq	COS_FR_COMP(%rax), %rcx
+	movq	%rcx, COS_THD_COMP(%rsp)		/* thd->comp = caller */
+
+	/* Back into the caller's protection domain. */
+	movq	COS_COMP_PD_PA(%rcx), %rcx
+	orq	CPU_VAR(COS_CPU_PCID), %rcx
+	movq	%rcx, %cr3
+
+	movq	COS_FR_BX(%rax), %rbx
+	movq	COS_FR_BP(%rax), %rbp
+	movq	COS_FR_R12(%rax), %r12
+	movq	COS_FR_R13(%rax), %r13
+	movq	COS_FR_R14(%rax), %r14
+	movq	COS_FR_R15(%rax), %r15
+	movq	COS_FR_IP(%rax), %rcx			/* sysret RIP */
+	movq	COS_FR_FLAGS(%rax), %r11		/* sysret RFLAGS */
+	movq	COS_FR_SP(%rax), %rsp			/* the caller's stack */
+	movq	%rdi, %rax
+	movq	%rsi, %rdx
+	xorl	%esi, %esi
+	xorl	%edi, %edi
+	xorl	%r8d, %r8d
+	xorl	%r9d, %r9d
+	xorl	%r10d, %r10d
+	swapgs
+	sysretq
+
+.Lreturn_slow:
+	movq	CPU_VAR(COS_CPU_SCRATCH), %rsp
+	movl	$COS_OP_RETURN, %eax
+	swapgs
+	jmp	cos_syscall_slow
+SYM_CODE_END(cos_fastpath_return)
