@@ -5,7 +5,6 @@
 #define pr_fmt(fmt) "cos: " fmt
 
 #include <linux/module.h>
-#include <linux/preempt.h>
 #include "hijack.h"
 #include "sys.h"
 #include "dev.h"
@@ -18,7 +17,6 @@ static int __init cos_init(void)
 	err = cos_hijack_init();
 	if (err)
 		return err;
-	preempt_notifier_inc();
 	cos_debugfs_init();
 	err = cos_dev_init();
 	if (err)
@@ -29,7 +27,6 @@ static int __init cos_init(void)
 
 err_dev:
 	cos_debugfs_exit();
-	preempt_notifier_dec();
 	cos_hijack_exit();
 	return err;
 }
@@ -38,7 +35,7 @@ static void __exit cos_exit(void)
 {
 	cos_dev_exit();
 	cos_debugfs_exit();
-	preempt_notifier_dec();
+	cos_run_exit();
 	cos_hijack_exit();
 	cos_stats_check_leaks();
 	pr_info("unloaded\n");

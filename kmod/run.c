@@ -155,6 +155,34 @@ static struct preempt_ops cos_preempt_ops = {
 	.sched_out = cos_sched_out,
 };
 
+/*
+ * Preempt notifiers sit behind a static key that Linux patches into its
+ * context-switch path. Turn it on at the first RUN, not at load time, so a
+ * loaded but idle module costs Linux nothing and load/unload does not
+ * rewrite the scheduler's code; cos_run_exit() turns it off again.
+ */
+static DEFINE_MUTEX(cos_pn_lock);
+static bool cos_pn_on;
+
+static void cos_preempt_notifiers_enable(void)
+{
+	if (smp_load_acquire(&cos_pn_on))
+		return;
+	mutex_lock(&cos_pn_lock);
+	if (!cos_pn_on) {
+		preempt_notifier_inc();
+		smp_store_release(&cos_pn_on, true);
+	}
+	mutex_unlock(&cos_pn_lock);
+}
+
+void cos_run_exit(void)
+{
+	if (cos_pn_on)
+		preempt_notifier_dec();
+	cos_pn_on = false;
+}
+
 /* ---- budget ------------------------------------------------------------ */
 
 static enum hrtimer_restart cos_budget_fire(struct hrtimer *t)
@@ -400,6 +428,7 @@ long cos_ioctl_run(struct cos_sys *sys, void __user *arg)
 	if (ctx.fpu)
 		fpu_swap_kvm_fpstate(&thd->fpu, true);
 
+	cos_preempt_notifiers_enable();
 	preempt_notifier_init(&ctx.pn, &cos_preempt_ops);
 	preempt_disable();
 	preempt_notifier_register(&ctx.pn);

@@ -118,6 +118,7 @@ int cos_inv_return(struct cos_thd *thd, unsigned long ret0, unsigned long ret1);
 
 /* run.c */
 long cos_ioctl_run(struct cos_sys *sys, void __user *arg);
+void cos_run_exit(void);	/* module exit: no fd is open */
 
 /* geometry of the user half (paging.c) */
 unsigned int cos_paging_levels(void);
