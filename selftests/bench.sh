@@ -15,7 +15,8 @@ for mode in tcg icount; do
 		echo "bench: guest run failed, see $log" >&2
 		exit 1
 	fi
-	sed -n '/^round trip/,/^ratio/p' "$log" | tr -d '\r'
+	tr -d '\r' <"$log" | awk '/^round trip/ { t = 1 } /^bench: / { t = 0 } t'
+
 	while IFS= read -r l; do
 		[ "$mode" = icount ] && l="bench: icount_${l#bench: }"
 		lines+=("$l")
