@@ -19,12 +19,13 @@ CPPFLAGS := -Ikmod/uapi -Iuserlib/libcos
 # Components: freestanding, no FPU/SSE, position independent, flat binary.
 COMP_CFLAGS := -O2 -std=gnu11 -Wall -Wextra -Werror -ffreestanding -fpie \
 	-fno-stack-protector -fno-asynchronous-unwind-tables -mgeneral-regs-only \
-	-fno-builtin -Icomponents/bare -Ikmod/uapi
+	-fno-builtin -Icomponents/bare -Iuserlib/rt -Ikmod/uapi
 
 LIBCOS := $(BUILD)/libcos.a
 COS := $(BUILD)/cos
 COMPONENTS := $(BUILD)/components/hello.bin
 TESTS := $(patsubst selftests/%.c,$(BUILD)/selftests/%,$(wildcard selftests/cos_*.c))
+UNIT_TESTS := $(BUILD)/unit/rt_test
 
 .PHONY: all module user components tests deps check demo bench vm-shell clean help
 .DEFAULT_GOAL := all
@@ -69,16 +70,35 @@ $(COS): $(BUILD)/cli/cos.o $(BUILD)/cli/bench_snippets.o $(LIBCOS)
 
 components: $(COMPONENTS)
 
-$(BUILD)/components/%.bin: components/%/*.c components/bare/* kmod/uapi/cos.h
+RT_OBJS := $(patsubst userlib/rt/%.c,$(BUILD)/rt/%.o,$(wildcard userlib/rt/*.c))
+
+$(BUILD)/rt/%.o: userlib/rt/%.c userlib/rt/cos_rt.h kmod/uapi/cos.h
+	@mkdir -p $(dir $@)
+	$(CC) $(COMP_CFLAGS) -c $< -o $@
+
+$(BUILD)/components/%.bin: components/%/*.c components/bare/* kmod/uapi/cos.h $(RT_OBJS)
 	@mkdir -p $(BUILD)/components/$*
-	$(CC) $(COMP_CFLAGS) -c components/bare/crt.S -o $(BUILD)/components/$*/crt.o
+	$(CC) $(COMP_CFLAGS) -DCOS_COMP_NAME='"$*"' -c components/bare/crt.S -o $(BUILD)/components/$*/crt.o
 	$(CC) $(COMP_CFLAGS) -c $(filter components/$*/%.c,$^) -o $(BUILD)/components/$*/main.o
 	$(LD) -nostdlib -static -T components/bare/bare.lds \
-		$(BUILD)/components/$*/crt.o $(BUILD)/components/$*/main.o \
+		$(BUILD)/components/$*/crt.o $(BUILD)/components/$*/main.o $(RT_OBJS) \
 		-o $(BUILD)/components/$*/$*.elf
 	objcopy -O binary $(BUILD)/components/$*/$*.elf $@
 
-tests: $(TESTS)
+tests: $(TESTS) $(UNIT_TESTS)
+
+# Host-side unit tests of the component runtime: its objects with every
+# symbol prefixed rt_, so they can sit beside glibc.
+
+$(BUILD)/unit/rt.o: userlib/rt/string.c userlib/rt/snprintf.c userlib/rt/cos_rt.h
+	@mkdir -p $(dir $@)
+	$(CC) $(COMP_CFLAGS) -c userlib/rt/string.c -o $(BUILD)/unit/string.o
+	$(CC) $(COMP_CFLAGS) -c userlib/rt/snprintf.c -o $(BUILD)/unit/snprintf.o
+	$(LD) -r $(BUILD)/unit/string.o $(BUILD)/unit/snprintf.o -o $(BUILD)/unit/rt-plain.o
+	objcopy --prefix-symbols=rt_ $(BUILD)/unit/rt-plain.o $@
+
+$(BUILD)/unit/rt_test: selftests/unit/rt_test.c selftests/harness.h $(BUILD)/unit/rt.o $(LIBCOS)
+	$(CC) $(CPPFLAGS) -Iselftests $(CFLAGS) -Wno-format $< $(BUILD)/unit/rt.o $(LIBCOS) -o $@
 
 $(BUILD)/selftests/%.o: selftests/%.S userlib/libcos/snippet.h kmod/uapi/cos.h
 	@mkdir -p $(dir $@)

@@ -28,6 +28,18 @@ guest() {	# guest SUITE [run-vm options...]
 		"$suite" "$p" "$f" "$s" "$([ "$rc" = 0 ] && echo clean || echo "FAILED rc=$rc")" "$log")")
 }
 
+# Host-side unit tests (no guest needed).
+for t in build/unit/*_test; do
+	echo "==> unit test $t"
+	out=$("$t" 2>&1); rc=$?
+	echo "$out" | grep -E '^(not ok|# )' || true
+	up=$(grep -cE '^ok [0-9]+ ' <<<"$out" || true)
+	uf=$(grep -cE '^not ok [0-9]+ ' <<<"$out" || true)
+	[ "$rc" != 0 ] && [ "$uf" = 0 ] && uf=1
+	pass=$((pass + up)); fail=$((fail + uf))
+	summary+=("$(printf '%-7s %3s passed %3s failed' "$(basename "$t")" "$up" "$uf")")
+done
+
 # The harness must catch what it claims to (panics, warnings, taint, ...):
 # its own checks on fabricated logs and on real guest boots come first.
 echo "==> the guest harness itself (selftests/vm/test-harness.sh)"

@@ -14,4 +14,10 @@ _start:
 	movl	$COS_OP_EXIT, %eax
 	syscall
 	ud2
+
+	/* The component's name, for printc (COS_COMP_NAME from the build). */
+	.section .rodata
+	.globl	cos_comp_name
+cos_comp_name:
+	.asciz	COS_COMP_NAME
 	.section .note.GNU-stack, "", @progbits

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * cos_rt.h - the component runtime: what a component has instead of a libc.
+ *
+ * Freestanding (no host libc, no FPU/SSE: components are built with
+ * -mgeneral-regs-only). Strings, snprintf without floating point, printc
+ * (through the run loop, prefixed with the component's name) and assert
+ * (reports component, file and line, then faults so the kernel contains
+ * it). Reentrant; no locks; no global state but cos_comp_name.
+ */
+#ifndef COS_RT_H
+#define COS_RT_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+void *memcpy(void *dst, const void *src, size_t n);
+void *memmove(void *dst, const void *src, size_t n);
+void *memset(void *dst, int c, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+size_t strlen(const char *s);
+size_t strnlen(const char *s, size_t max);
+int strcmp(const char *a, const char *b);
+int strncmp(const char *a, const char *b, size_t n);
+char *strchr(const char *s, int c);
+
+/*
+ * vsnprintf/snprintf: %d %i %u %x %X %o %p %s %c %% with the flags '-',
+ * '0', '+', ' ', '#', a width and a precision (also '*'), and the length
+ * modifiers hh h l ll z t j. Returns the length the full output would
+ * have; writes at most size bytes including the terminating NUL.
+ * Unknown conversions are copied through as they are.
+ */
+int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
+int snprintf(char *buf, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* The component's name: defined by the component build (cos-comp.mk). */
+extern const char cos_comp_name[];
+
+/* "name: text" through COS_OP_PRINT; at most COS_PRINT_MAX bytes a call. */
+int printc(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+void cos_assert_fail(const char *expr, const char *file, int line)
+	__attribute__((noreturn));
+#define assert(x) \
+	((x) ? (void)0 : cos_assert_fail(#x, __FILE__, __LINE__))
+
+#endif
