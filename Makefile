@@ -23,9 +23,9 @@ COMP_CFLAGS := -O2 -std=gnu11 -Wall -Wextra -Werror -ffreestanding -fpie \
 
 LIBCOS := $(BUILD)/libcos.a
 COS := $(BUILD)/cos
-COMPONENTS := $(BUILD)/components/hello.bin
+COMPONENTS := $(BUILD)/components/hello.elf
 TESTS := $(patsubst selftests/%.c,$(BUILD)/selftests/%,$(wildcard selftests/cos_*.c))
-UNIT_TESTS := $(BUILD)/unit/rt_test
+UNIT_TESTS := $(BUILD)/unit/rt_test $(BUILD)/unit/elf_test
 
 .PHONY: all module user components tests deps check demo bench vm-shell clean help
 .DEFAULT_GOAL := all
@@ -54,7 +54,7 @@ $(BUILD)/libcos/%.o: userlib/libcos/%.c userlib/libcos/*.h kmod/uapi/cos.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
-$(LIBCOS): $(BUILD)/libcos/libcos.o
+$(LIBCOS): $(BUILD)/libcos/libcos.o $(BUILD)/libcos/elf.o
 	$(AR) rcs $@ $^
 
 $(BUILD)/cli/%.o: userlib/cli/%.c userlib/libcos/*.h kmod/uapi/cos.h
@@ -76,14 +76,18 @@ $(BUILD)/rt/%.o: userlib/rt/%.c userlib/rt/cos_rt.h kmod/uapi/cos.h
 	@mkdir -p $(dir $@)
 	$(CC) $(COMP_CFLAGS) -c $< -o $@
 
-$(BUILD)/components/%.bin: components/%/*.c components/bare/* kmod/uapi/cos.h $(RT_OBJS)
+# A component is a static-PIE ELF: its segments page-aligned and W^X, only
+# R_X86_64_RELATIVE relocations (userlib/libcos/elf.c loads it).
+COMP_LDFLAGS := -nostdlib -static-pie -Wl,--no-dynamic-linker \
+	-Wl,-z,separate-code -Wl,-z,max-page-size=4096 -Wl,-z,norelro \
+	-Wl,-z,now -Wl,-z,noexecstack -Wl,--build-id=none -e _start
+
+$(BUILD)/components/%.elf: components/%/*.c components/bare/* kmod/uapi/cos.h $(RT_OBJS)
 	@mkdir -p $(BUILD)/components/$*
 	$(CC) $(COMP_CFLAGS) -DCOS_COMP_NAME='"$*"' -c components/bare/crt.S -o $(BUILD)/components/$*/crt.o
 	$(CC) $(COMP_CFLAGS) -c $(filter components/$*/%.c,$^) -o $(BUILD)/components/$*/main.o
-	$(LD) -nostdlib -static -T components/bare/bare.lds \
-		$(BUILD)/components/$*/crt.o $(BUILD)/components/$*/main.o $(RT_OBJS) \
-		-o $(BUILD)/components/$*/$*.elf
-	objcopy -O binary $(BUILD)/components/$*/$*.elf $@
+	$(CC) $(COMP_LDFLAGS) $(BUILD)/components/$*/crt.o \
+		$(BUILD)/components/$*/main.o $(RT_OBJS) -o $@
 
 tests: $(TESTS) $(UNIT_TESTS)
 
@@ -96,6 +100,10 @@ $(BUILD)/unit/rt.o: userlib/rt/string.c userlib/rt/snprintf.c userlib/rt/cos_rt.
 	$(CC) $(COMP_CFLAGS) -c userlib/rt/snprintf.c -o $(BUILD)/unit/snprintf.o
 	$(LD) -r $(BUILD)/unit/string.o $(BUILD)/unit/snprintf.o -o $(BUILD)/unit/rt-plain.o
 	objcopy --prefix-symbols=rt_ $(BUILD)/unit/rt-plain.o $@
+
+$(BUILD)/unit/elf_test: selftests/unit/elf_test.c selftests/harness.h $(LIBCOS) $(COMPONENTS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Iselftests $(CFLAGS) $< $(LIBCOS) -o $@
 
 $(BUILD)/unit/rt_test: selftests/unit/rt_test.c selftests/harness.h $(BUILD)/unit/rt.o $(LIBCOS)
 	$(CC) $(CPPFLAGS) -Iselftests $(CFLAGS) -Wno-format $< $(BUILD)/unit/rt.o $(LIBCOS) -o $@

@@ -10,8 +10,8 @@ insmod cos.ko
 dmesg | grep 'cos: ' | tail -n 1
 step "cos version"
 build/cos version
-step "cos bare build/components/hello.bin"
-build/cos bare build/components/hello.bin
+step "cos bare build/components/hello.elf"
+build/cos bare build/components/hello.elf
 echo "(component exited with status $?)"
 step "rmmod cos"
 rmmod cos

@@ -1,22 +1,34 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * hello - the demo's bare component: prints through the run loop with the
- * component runtime, makes null calls into the cos kernel, exits with 0.
+ * hello - the demo's component: prints through the run loop with the
+ * component runtime, makes null calls into the cos kernel, keeps state in
+ * its data and bss, calls through a table of function pointers (which the
+ * loader relocates), and exits with 0.
  */
 #include "cos_rt.h"
 #include "bare.h"
+
+static long counter = 40;	/* .data */
+static char scratch[64];	/* .bss */
+
+static const char *greet(void) { return "hello"; }
+static const char *part(void) { return "goodbye"; }
+static const char *(*words[])(void) = { greet, part };	/* relocated */
 
 long cos_main(unsigned long base, unsigned long data)
 {
 	long i, bad = 0;
 
-	(void)data;
-	printc("hello from a cos component, in user mode at %#lx\n", base);
+	printc("%s from a cos component, in user mode at %#lx\n",
+	       words[data != 0](), base);
 	for (i = 0; i < 1000; i++)
 		bad += cos_syscall2(COS_OP_NULL, 0, 0) != 0;
 	printc("%ld null calls into the cos kernel: %s\n", i,
 	       bad ? "FAILED" : "ok");
-	assert(bad == 0);
-	printc("goodbye\n");
+	counter += 2;
+	snprintf(scratch, sizeof(scratch), "data %ld, bss ok", counter);
+	printc("%s\n", scratch);
+	assert(bad == 0 && counter == 42);
+	printc("%s\n", words[data == 0]());
 	return bad;
 }

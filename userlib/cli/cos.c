@@ -33,8 +33,9 @@ static void usage(FILE *f)
 "\n"
 "commands:\n"
 "  version                 show the module's ABI version and paging geometry\n"
-"  bare [options] FILE     run FILE, a flat-binary bare component, printing\n"
-"                          its output; exits with the component's status\n"
+"  bare [options] FILE     run FILE, one component (a static-PIE ELF or a\n"
+"                          flat binary), printing its output; exits with the\n"
+"                          component's status\n"
 "      --slot N            top-level page-table slot to load it in (default 1)\n"
 "      --budget-ms N       stop it after N ms of wall time (default: none)\n"
 "      --fpu               give it an FPU state (otherwise FPU use faults)\n"
@@ -124,6 +125,7 @@ static int cmd_bare(int argc, char **argv)
 	struct cos_bare_opts o = { .slot = 1 };
 	struct cos_bare bare;
 	struct cos_run run;
+	char err_msg[256] = "";
 	unsigned long long budget_ms = 0;
 	size_t len;
 	void *image;
@@ -144,10 +146,16 @@ static int cmd_bare(int argc, char **argv)
 	}
 	image = read_file(argv[optind], &len);
 	fd = open_cos();
+	o.name = argv[optind];
+	o.err = err_msg;
+	o.errlen = sizeof(err_msg);
 	err = cos_bare_load(fd, image, len, &o, &bare);
 	if (err) {
-		fprintf(stderr, "%s: loading %s: %s\n", prog, argv[optind],
-			strerror(-err));
+		if (err_msg[0])
+			fprintf(stderr, "%s: %s\n", prog, err_msg);
+		else
+			fprintf(stderr, "%s: loading %s: %s\n", prog,
+				argv[optind], strerror(-err));
 		return 1;
 	}
 	signal(SIGINT, on_sigint);

@@ -111,7 +111,8 @@ int cos_bare_load_comp(int fd, const void *image, size_t len,
 		if (!o.stack_pages)
 			o.stack_pages = 4;
 	}
-	if (!len || page_round(len) > COS_BARE_DATA - COS_BARE_CODE - 4096 ||
+	if (!len || (memcmp(image, "\177ELF", 4) &&
+		     page_round(len) > COS_BARE_DATA - COS_BARE_CODE - 4096) ||
 	    (uint64_t)o.data_pages * 4096 > COS_BARE_STACK_TOP - COS_BARE_DATA - 8192 ||
 	    (uint64_t)o.stack_pages * 4096 > COS_BARE_STACK_TOP - COS_BARE_DATA - 8192 -
 	    (uint64_t)o.data_pages * 4096)
@@ -121,6 +122,21 @@ int cos_bare_load_comp(int fd, const void *image, size_t len,
 		return comp;
 	out->comp = comp;
 	out->base = cc.base;
+	if (len >= 4 && !memcmp(image, "\177ELF", 4)) {
+		char dummy[8];
+
+		err = cos_elf_load(fd, comp, cc.base, image, len,
+				   o.name ? o.name : "component", &out->code,
+				   o.err ? o.err : dummy,
+				   o.err ? o.errlen : sizeof(dummy));
+		if (err)
+			return err;
+		out->data = 0;
+		out->stack_top = cc.base + COS_ELF_STACK_TOP;
+		stack_len = o.stack_pages * 4096ull;
+		return cos_mem_map(fd, comp, out->stack_top - stack_len, stack_len,
+				   COS_PROT_READ | COS_PROT_WRITE, NULL, 0);
+	}
 	out->code = cc.base + COS_BARE_CODE;
 	out->data = o.data_pages ? cc.base + COS_BARE_DATA : 0;
 	out->stack_top = cc.base + COS_BARE_STACK_TOP;

@@ -43,8 +43,11 @@ int cos_run(int fd, struct cos_run *run);
 struct cos_bare_opts {
 	unsigned int slot;		/* default 1 */
 	unsigned int stack_pages;	/* default 4 */
-	unsigned int data_pages;	/* default 0 */
+	unsigned int data_pages;	/* default 0 (flat binaries only) */
 	unsigned int thd_flags;		/* COS_THD_* */
+	const char *name;		/* for error messages */
+	char *err;			/* if set, a message on failure */
+	size_t errlen;
 };
 
 struct cos_bare {
@@ -57,6 +60,39 @@ int cos_bare_load(int fd, const void *image, size_t len,
 /* The same without a thread (a server only entered by invocations). */
 int cos_bare_load_comp(int fd, const void *image, size_t len,
 		       const struct cos_bare_opts *opts, struct cos_bare *out);
+
+/*
+ * Components built as static-PIE ELF (the image starts with the ELF magic;
+ * cos_bare_load takes both): segments are mapped at slot base + their
+ * address with their own permissions (W^X enforced), relocations applied;
+ * the stack lies below COS_ELF_STACK_TOP with unmapped pages around it.
+ */
+#define COS_ELF_MAX_SEGS	8
+#define COS_ELF_MAX_SPAN	0x40000000ull
+#define COS_ELF_STACK_TOP	0x40100000ull
+
+struct cos_elf_seg {
+	uint64_t vaddr, memsz, filesz, offset;
+	unsigned int prot;		/* COS_PROT_* */
+};
+
+struct cos_elf {
+	const void *img;
+	size_t len;
+	uint64_t entry, span;		/* span: page-rounded end of the image */
+	uint64_t dyn_off, dyn_size;
+	struct cos_elf_seg seg[COS_ELF_MAX_SEGS];
+	int nseg;
+};
+
+/* -ENOEXEC with "name: what is wrong" in err on a bad ELF. */
+int cos_elf_parse(const void *img, size_t len, const char *name,
+		  struct cos_elf *e, char *err, size_t errlen);
+int cos_elf_image(const struct cos_elf *e, uint64_t base, const char *name,
+		  uint8_t *mem, char *err, size_t errlen);
+int cos_elf_load(int fd, unsigned int comp, uint64_t base, const void *img,
+		 size_t len, const char *name, uint64_t *entry, char *err,
+		 size_t errlen);
 
 /* Names for people. */
 const char *cos_exit_name(unsigned int reason);
