@@ -8,6 +8,8 @@
 #include <sys/ioctl.h>
 #include "harness.h"
 
+COS_SNIPPET(fuzz_inv);
+
 static uint64_t rng_state;
 
 static uint64_t rnd(void)
@@ -52,7 +54,8 @@ static uint64_t rand_addr(struct state *s, unsigned int slot_shift)
 		return (uint64_t)pick(257) << slot_shift;
 	default:
 		return (s->have[c] ? s->base[c] : 1ull << slot_shift) +
-		       COS_BARE_CODE + pick(16) * 4096 + (pick(8) ? 0 : pick(4096));
+		       COS_BARE_CODE + (pick(2) ? 0 : pick(16) * 4096) +
+		       (pick(8) ? 0 : pick(4096));
 	}
 }
 
@@ -60,7 +63,7 @@ int main(int argc, char **argv)
 {
 	uint64_t seed = argc > 1 ? strtoull(argv[1], NULL, 0) : 0x5eed;
 	long iters = argc > 2 ? strtol(argv[2], NULL, 0) : 50000, i;
-	long calls = 0, runs = 0, faults = 0, bad_errno = 0;
+	long calls = 0, runs = 0, faults = 0, exits = 0, bad_errno = 0;
 	static unsigned char junk[8 * 4096];
 	struct state s = { 0 };
 	struct cos_version v;
@@ -77,7 +80,17 @@ int main(int argc, char **argv)
 	for (i = 0; i < iters; i++) {
 		int e = 0;
 
-		switch (pick(12)) {
+		switch (pick(13)) {
+		case 12: {
+			unsigned int srv = pick(MAX_IDS);
+			struct cos_cap_create c = { .client = pick(MAX_IDS), .server = srv,
+						    .entry = pick(2) && s.have[srv] ?
+							     s.base[srv] + COS_BARE_CODE :
+							     rand_addr(&s, v.slot_shift),
+						    .pad = pick(32) ? 0 : rnd() };
+			e = ioctl(s.fd, COS_CAP_CREATE, &c) < 0 ? -errno : 0;
+			break;
+		}
 		case 0: {
 			struct cos_comp_create c = { .slot = pick(8) ? pick(8) : pick(300),
 						     .flags = pick(16) ? 0 : rnd() };
@@ -98,16 +111,26 @@ int main(int argc, char **argv)
 			m.src_len = pick(4) ? m.len : pick(sizeof(junk));
 			if (m.src == (uintptr_t)junk && m.src_len > sizeof(junk))
 				m.src_len = sizeof(junk);
+			if (pick(2)) {	/* the invocation fuzzer as code */
+				m.src = (uintptr_t)cos_snippet_start(fuzz_inv);
+				m.src_len = cos_snippet_len(fuzz_inv);
+				m.prot = COS_PROT_READ | COS_PROT_EXEC;
+			}
 			e = ioctl(s.fd, COS_MEM_MAP, &m) < 0 ? -errno : 0;
 			break;
 		}
 		case 4: {
 			struct cos_thd_create t = { .comp = pick(MAX_IDS),
 						    .flags = pick(3) == 0 ? COS_THD_FPU : pick(16) ? 0 : rnd() };
-			t.regs.rip = rand_addr(&s, v.slot_shift);
+			t.regs.rip = pick(2) && s.have[t.comp] ?
+				     s.base[t.comp] + COS_BARE_CODE :
+				     rand_addr(&s, v.slot_shift);
 			t.regs.rsp = rand_addr(&s, v.slot_shift) + pick(3) * 0x100000;
 			t.regs.rflags = rnd();
 			t.regs.rax = pick(6);
+			t.regs.rdi = pick(4);	/* a capability id, for invoke */
+			t.regs.r12 = rnd() | 1;	/* fuzz_inv: seed and count */
+			t.regs.r13 = 100 + pick(2000);
 			t.regs.fs_base = pick(4) ? 0 : rnd();
 			e = ioctl(s.fd, COS_THD_CREATE, &t) < 0 ? -errno : 0;
 			break;
@@ -120,6 +143,7 @@ int main(int argc, char **argv)
 			if (!e) {
 				runs++;
 				faults += r.exit_reason == COS_EXIT_FAULT;
+				exits += r.exit_reason == COS_EXIT_EXIT;
 				if (r.exit_reason < COS_EXIT_EXIT ||
 				    r.exit_reason > COS_EXIT_PRINT ||
 				    r.exit_reason == COS_EXIT_SIGNAL)
@@ -165,9 +189,9 @@ int main(int argc, char **argv)
 	}
 	close(s.fd);
 	tap_ok(bad_errno == 0, "%ld random calls, every error a documented errno", calls);
-	tap_ok(reasons_ok && runs > 0,
-	       "%ld runs of random components (%ld contained faults), every exit a known reason",
-	       runs, faults);
+	tap_ok(reasons_ok && runs > 0 && exits > 0,
+	       "%ld runs of random components (%ld contained faults, %ld clean exits), every exit a known reason",
+	       runs, faults, exits);
 	usleep(50000);
 	tap_ok(stat_of("systems") == 0 && stat_of("threads") == 0 &&
 	       stat_of("pages") == 0, "nothing left allocated");

@@ -669,6 +669,56 @@ inv_rec_serve:
 SNIPPET_MARK inv_rec, serve
 SNIPPET_END inv_rec
 
+/*
+ * Invocation fuzzer: needs no stack (servers start with RSP = 0). R12 is a
+ * xorshift state, R13 a count: each step issues INVOKE (mostly), RETURN,
+ * NULL or YIELD with random capability ids and arguments; it runs in
+ * clients and, entered through a capability, in servers too.
+ */
+SNIPPET fuzz_inv
+	testq	%r12, %r12
+	jnz	1f
+	movq	%rcx, %r12		/* as a server: seed from the entry */
+	orq	$1, %r12
+	movq	%r9, %r13
+	addq	$17, %r13
+1:	movq	%r12, %rax
+	shlq	$13, %rax
+	xorq	%rax, %r12
+	movq	%r12, %rax
+	shrq	$7, %rax
+	xorq	%rax, %r12
+	movq	%r12, %rax
+	shlq	$17, %rax
+	xorq	%rax, %r12
+	movq	%r12, %rdi
+	andq	$7, %rdi		/* capability 0..7 */
+	testb	$0x80, %r12b
+	jz	2f
+	movq	%r12, %rdi		/* sometimes any value */
+2:	movq	%r12, %rsi
+	movq	%r12, %rdx
+	rorq	$5, %rdx
+	movq	%r12, %rax
+	shrq	$20, %rax
+	andq	$7, %rax
+	cmpq	$6, %rax
+	jb	3f
+	testq	%r9, %r9		/* 6, 7: return, when in a server */
+	jz	3f
+	movl	$COS_OP_RETURN, %eax
+	jmp	4f
+3:	cmpq	$1, %rax
+	ja	5f
+	movl	$COS_OP_YIELD, %eax	/* 0, 1: yield */
+	jmp	4f
+5:	movl	$COS_OP_INVOKE, %eax	/* 2..4: invoke */
+4:	syscall
+	decq	%r13
+	jnz	1b
+	EXIT(0)
+SNIPPET_END fuzz_inv
+
 /* Invoke capability R12 (which it may not hold); exit with -RAX. */
 SNIPPET inv_badcap
 	movq	%r12, %rdi
