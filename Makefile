@@ -14,16 +14,16 @@ KDIR ?= /usr/src/linux-headers-$(KVER)
 
 CC ?= cc
 CFLAGS := -O2 -g -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE
-CPPFLAGS := -Ikmod/uapi -Iuserlib/libcos
+CPPFLAGS := -Ikmod/uapi -Iuserlib/libcos -Iuserlib/rt
 
 # Components: freestanding, no FPU/SSE, position independent, flat binary.
 COMP_CFLAGS := -O2 -std=gnu11 -Wall -Wextra -Werror -ffreestanding -fpie \
 	-fno-stack-protector -fno-asynchronous-unwind-tables -mgeneral-regs-only \
-	-fno-builtin -Icomponents/bare -Iuserlib/rt -Ikmod/uapi
+	-fno-builtin -Icomponents/bare -Icomponents/interfaces -Iuserlib/rt -Ikmod/uapi
 
 LIBCOS := $(BUILD)/libcos.a
 COS := $(BUILD)/cos
-COMPONENTS := $(BUILD)/components/hello.elf
+COMPONENTS := $(patsubst components/%/,$(BUILD)/components/%.elf,$(filter-out components/bare/ components/interfaces/,$(wildcard components/*/)))
 TESTS := $(patsubst selftests/%.c,$(BUILD)/selftests/%,$(wildcard selftests/cos_*.c))
 UNIT_TESTS := $(BUILD)/unit/rt_test $(BUILD)/unit/elf_test
 
@@ -50,7 +50,7 @@ module:
 
 user: $(LIBCOS) $(COS)
 
-$(BUILD)/libcos/%.o: userlib/libcos/%.c userlib/libcos/*.h kmod/uapi/cos.h
+$(BUILD)/libcos/%.o: userlib/libcos/%.c userlib/libcos/*.h userlib/rt/cos_stacks.h kmod/uapi/cos.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
@@ -70,9 +70,14 @@ $(COS): $(BUILD)/cli/cos.o $(BUILD)/cli/bench_snippets.o $(LIBCOS)
 
 components: $(COMPONENTS)
 
-RT_OBJS := $(patsubst userlib/rt/%.c,$(BUILD)/rt/%.o,$(wildcard userlib/rt/*.c))
+RT_OBJS := $(patsubst userlib/rt/%.c,$(BUILD)/rt/%.o,$(wildcard userlib/rt/*.c)) \
+	$(patsubst userlib/rt/%.S,$(BUILD)/rt/%.o,$(wildcard userlib/rt/*.S))
 
-$(BUILD)/rt/%.o: userlib/rt/%.c userlib/rt/cos_rt.h kmod/uapi/cos.h
+$(BUILD)/rt/%.o: userlib/rt/%.c userlib/rt/*.h kmod/uapi/cos.h
+	@mkdir -p $(dir $@)
+	$(CC) $(COMP_CFLAGS) -c $< -o $@
+
+$(BUILD)/rt/%.o: userlib/rt/%.S userlib/rt/*.h kmod/uapi/cos.h
 	@mkdir -p $(dir $@)
 	$(CC) $(COMP_CFLAGS) -c $< -o $@
 

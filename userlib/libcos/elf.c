@@ -111,6 +111,47 @@ int cos_elf_parse(const void *img, size_t len, const char *name,
 		    (unsigned long long)e->entry);
 }
 
+/*
+ * Find a defined symbol in .symtab; 0 and its value in *value, or -ENOENT.
+ * Only used on an image cos_elf_parse() accepted.
+ */
+int cos_elf_symbol(const struct cos_elf *e, const char *sym, uint64_t *value)
+{
+	const Elf64_Ehdr *eh = e->img;
+	const Elf64_Shdr *sh = (const Elf64_Shdr *)((const char *)e->img + eh->e_shoff);
+	int i;
+
+	if (!eh->e_shoff || eh->e_shentsize != sizeof(*sh) ||
+	    !in_file(e->len, eh->e_shoff, (uint64_t)eh->e_shnum * sizeof(*sh)))
+		return -ENOENT;
+	for (i = 0; i < eh->e_shnum; i++) {
+		const Elf64_Sym *st;
+		const char *strtab;
+		uint64_t n, j;
+
+		if (sh[i].sh_type != SHT_SYMTAB || sh[i].sh_link >= eh->e_shnum ||
+		    !in_file(e->len, sh[i].sh_offset, sh[i].sh_size) ||
+		    !in_file(e->len, sh[sh[i].sh_link].sh_offset,
+			     sh[sh[i].sh_link].sh_size))
+			continue;
+		st = (const Elf64_Sym *)((const char *)e->img + sh[i].sh_offset);
+		strtab = (const char *)e->img + sh[sh[i].sh_link].sh_offset;
+		n = sh[i].sh_size / sizeof(*st);
+		for (j = 0; j < n; j++) {
+			if (st[j].st_shndx == SHN_UNDEF ||
+			    st[j].st_name >= sh[sh[i].sh_link].sh_size)
+				continue;
+			if (!strncmp(strtab + st[j].st_name, sym,
+				     sh[sh[i].sh_link].sh_size - st[j].st_name) &&
+			    st[j].st_value < e->span) {
+				*value = st[j].st_value;
+				return 0;
+			}
+		}
+	}
+	return -ENOENT;
+}
+
 /* The memory image of [0, span) for @base: segments, bss, relocations. */
 int cos_elf_image(const struct cos_elf *e, uint64_t base, const char *name,
 		  uint8_t *mem, char *err, size_t errlen)
@@ -156,8 +197,8 @@ int cos_elf_image(const struct cos_elf *e, uint64_t base, const char *name,
 }
 
 int cos_elf_load(int fd, unsigned int comp, uint64_t base, const void *img,
-		 size_t len, const char *name, uint64_t *entry, char *err,
-		 size_t errlen)
+		 size_t len, const char *name, const struct cos_elf_patch *patches,
+		 int npatches, uint64_t *entry, char *err, size_t errlen)
 {
 	struct cos_elf e;
 	uint8_t *mem;
@@ -170,6 +211,14 @@ int cos_elf_load(int fd, unsigned int comp, uint64_t base, const void *img,
 	if (!mem)
 		return fail(err, errlen, name, "out of memory");
 	ret = cos_elf_image(&e, base, name, mem, err, errlen);
+	for (s = 0; !ret && s < npatches; s++) {
+		uint64_t at;
+
+		if (cos_elf_symbol(&e, patches[s].sym, &at) || at > e.span - 8)
+			ret = fail(err, errlen, name, "no symbol %s", patches[s].sym);
+		else
+			memcpy(mem + at, &patches[s].value, 8);
+	}
 	for (s = 0; !ret && s < e.nseg; s++) {
 		uint64_t start = PAGE_DOWN(e.seg[s].vaddr);
 		uint64_t end = PAGE_UP(e.seg[s].vaddr + e.seg[s].memsz);

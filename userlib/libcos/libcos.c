@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include <sys/ioctl.h>
 #include "libcos.h"
+#include "cos_stacks.h"
 
 static int cos_ioctl(int fd, unsigned long cmd, void *arg)
 {
@@ -123,14 +124,37 @@ int cos_bare_load_comp(int fd, const void *image, size_t len,
 	out->comp = comp;
 	out->base = cc.base;
 	if (len >= 4 && !memcmp(image, "\177ELF", 4)) {
+		struct cos_elf_patch all[COS_MAX_PATCHES + 1];
+		int n = o.npatches, pool = 0;
+		struct cos_elf e;
+		uint64_t at;
 		char dummy[8];
 
+		if (n < 0 || n > COS_MAX_PATCHES)
+			return -E2BIG;
+		memcpy(all, o.patches, n * sizeof(*all));
+		/* A component with the runtime's server side gets its pool. */
+		if (!cos_elf_parse(image, len, "", &e, dummy, sizeof(dummy)) &&
+		    !cos_elf_symbol(&e, "cos_stack_area", &at)) {
+			all[n++] = (struct cos_elf_patch){ "cos_stack_area",
+				cc.base + COS_STACK_REGION };
+			pool = 1;
+		}
 		err = cos_elf_load(fd, comp, cc.base, image, len,
-				   o.name ? o.name : "component", &out->code,
-				   o.err ? o.err : dummy,
+				   o.name ? o.name : "component", all, n,
+				   &out->code, o.err ? o.err : dummy,
 				   o.err ? o.errlen : sizeof(dummy));
 		if (err)
 			return err;
+		for (n = 0; pool && n < COS_STACKS; n++) {
+			/* each stack's first page stays unmapped: its guard */
+			err = cos_mem_map(fd, comp, cc.base + COS_STACK_REGION +
+					  (uint64_t)n * COS_STACK_SIZE + 4096,
+					  COS_STACK_SIZE - 4096,
+					  COS_PROT_READ | COS_PROT_WRITE, NULL, 0);
+			if (err)
+				return err;
+		}
 		out->data = 0;
 		out->stack_top = cc.base + COS_ELF_STACK_TOP;
 		stack_len = o.stack_pages * 4096ull;

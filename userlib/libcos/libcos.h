@@ -40,12 +40,16 @@ int cos_run(int fd, struct cos_run *run);
 #define COS_BARE_DATA		0x200000ull
 #define COS_BARE_STACK_TOP	0x400000ull
 
+struct cos_elf_patch;
+
 struct cos_bare_opts {
 	unsigned int slot;		/* default 1 */
 	unsigned int stack_pages;	/* default 4 */
 	unsigned int data_pages;	/* default 0 (flat binaries only) */
 	unsigned int thd_flags;		/* COS_THD_* */
 	const char *name;		/* for error messages */
+	const struct cos_elf_patch *patches;	/* ELF: words to write */
+	int npatches;
 	char *err;			/* if set, a message on failure */
 	size_t errlen;
 };
@@ -70,6 +74,7 @@ int cos_bare_load_comp(int fd, const void *image, size_t len,
 #define COS_ELF_MAX_SEGS	8
 #define COS_ELF_MAX_SPAN	0x40000000ull
 #define COS_ELF_STACK_TOP	0x40100000ull
+#define COS_MAX_PATCHES		64
 
 struct cos_elf_seg {
 	uint64_t vaddr, memsz, filesz, offset;
@@ -90,9 +95,15 @@ int cos_elf_parse(const void *img, size_t len, const char *name,
 		  struct cos_elf *e, char *err, size_t errlen);
 int cos_elf_image(const struct cos_elf *e, uint64_t base, const char *name,
 		  uint8_t *mem, char *err, size_t errlen);
+/* A 64-bit word the loader writes at a symbol before mapping. */
+struct cos_elf_patch {
+	const char *sym;
+	uint64_t value;
+};
+int cos_elf_symbol(const struct cos_elf *e, const char *sym, uint64_t *value);
 int cos_elf_load(int fd, unsigned int comp, uint64_t base, const void *img,
-		 size_t len, const char *name, uint64_t *entry, char *err,
-		 size_t errlen);
+		 size_t len, const char *name, const struct cos_elf_patch *patches,
+		 int npatches, uint64_t *entry, char *err, size_t errlen);
 
 /* Names for people. */
 const char *cos_exit_name(unsigned int reason);

@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * cos_iface.h - interfaces between components, and their stubs.
+ *
+ * An interface header lists its functions once, as an X-macro:
+ *
+ *	#define CALC_IFACE(FN) \
+ *		FN(calc, add, 2) \
+ *		FN(calc, div, 2)
+ *
+ * Every function takes 0-4 word (long) arguments and returns a long.
+ *
+ * A client does COS_IFACE_CLIENT(CALC_IFACE) once and calls calc_add(a, b)
+ * like any function. Each call invokes the capability whose id the loader
+ * wrote into the word __cos_cap_calc_add (one capability per function);
+ * a negative return is a COS_ERR_* from the kernel (no such capability,
+ * invocation stack full, the server faulted) or the server's own result.
+ *
+ * A server does COS_IFACE_SERVER(CALC_IFACE) once and defines
+ * long calc_add(long a, long b). The loader points capabilities at
+ * __cos_entry_calc_add, a stub that takes a stack from the component's
+ * stack pool, calls the function and returns its result; the caller's
+ * component id is in cos_caller() during the call.
+ */
+#ifndef COS_IFACE_H
+#define COS_IFACE_H
+
+#include "cos.h"
+#include "cos_stacks.h"
+
+/* Argument lists of arity 0-4. */
+#define COS_ARGS_0
+#define COS_ARGS_1 long a0
+#define COS_ARGS_2 long a0, long a1
+#define COS_ARGS_3 long a0, long a1, long a2
+#define COS_ARGS_4 long a0, long a1, long a2, long a3
+#define COS_PASS_0 0, 0, 0, 0
+#define COS_PASS_1 a0, 0, 0, 0
+#define COS_PASS_2 a0, a1, 0, 0
+#define COS_PASS_3 a0, a1, a2, 0
+#define COS_PASS_4 a0, a1, a2, a3
+
+/* COS_OP_INVOKE; the return path rewrites RDI, RSI, RDX and R8-R11. */
+static inline long cos_invoke(unsigned long cap, long a0, long a1, long a2,
+			      long a3)
+{
+	register long r10 asm("r10") = a2;
+	register long r8 asm("r8") = a3;
+	long ret;
+
+	asm volatile("syscall"
+		     : "=a"(ret), "+D"(cap), "+S"(a0), "+d"(a1), "+r"(r10),
+		       "+r"(r8)
+		     : "a"((long)COS_OP_INVOKE)
+		     : "rcx", "r9", "r11", "memory");
+	return ret;
+}
+
+/* Client stubs: a capability word per function, patched by the loader
+ * (-1 until then: the kernel refuses it). */
+#define COS_CLIENT_FN(iface, fn, n)					\
+	unsigned long __cos_cap_##iface##_##fn				\
+		__attribute__((used, section(".data.cos_caps"))) = -1UL; \
+	long iface##_##fn(COS_ARGS_##n)					\
+	{								\
+		return cos_invoke(__cos_cap_##iface##_##fn, COS_PASS_##n); \
+	}
+#define COS_IFACE_CLIENT(IFACE) IFACE(COS_CLIENT_FN)
+
+/* Declarations, for either side. */
+#define COS_DECL_FN(iface, fn, n) long iface##_##fn(COS_ARGS_##n);
+#define COS_IFACE_DECLARE(IFACE) IFACE(COS_DECL_FN)
+
+/*
+ * Server entry stub. Enters with RSP = 0 (see the invocation ABI in
+ * cos.h): claim a stack from the pool bitmap without a stack (lock bts),
+ * call the function with RDI, RSI, RDX, R10 as its arguments and R8 (the
+ * caller) in cos_cpu-less storage: the first word of the stack's frame,
+ * release the stack (lock btr), return the result. No stack free:
+ * COS_ERR_NOSTACK to the caller.
+ */
+#define COS_SERVER_FN(iface, fn, n)					\
+	long iface##_##fn(COS_ARGS_##n);				\
+	asm(".pushsection .text\n"					\
+	    ".globl __cos_entry_" #iface "_" #fn "\n"			\
+	    "__cos_entry_" #iface "_" #fn ":\n"				\
+	    "	leaq " #iface "_" #fn "(%rip), %r11\n"			\
+	    "	jmp cos_server_entry\n"					\
+	    ".popsection\n");
+#define COS_IFACE_SERVER(IFACE) IFACE(COS_SERVER_FN)
+
+
+/* The component that invoked the running server function. */
+long cos_caller(void);
+
+#endif

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * entry.S - the server side of an invocation: stacks from the component's
+ * pool, then the interface function (see cos_iface.h).
+ *
+ * The pool: COS_STACKS stacks of COS_STACK_SIZE bytes at cos_stack_area
+ * (mapped by the loader, each with an unmapped guard page below), and a
+ * bitmap word cos_stack_busy. Claiming and releasing use lock bts/btr on
+ * the bitmap, so concurrent threads never share a stack and there is no
+ * ABA problem. Stack i's top holds the caller's component id while the
+ * function runs (cos_caller).
+ */
+#include "cos.h"
+#include "cos_stacks.h"
+
+	.text
+	.globl	cos_server_entry
+/* R11 = the interface function; RDI, RSI, RDX, R10 = arguments; R8 = caller. */
+cos_server_entry:
+	cmpq	$0, cos_stack_area(%rip)
+	je	3f			/* no pool mapped */
+1:	movq	cos_stack_busy(%rip), %rax
+	notq	%rax
+	bsfq	%rax, %rcx		/* first free stack */
+	jz	3f
+	cmpq	$COS_STACKS, %rcx
+	jae	3f
+	lock btsq %rcx, cos_stack_busy(%rip)
+	jc	1b			/* taken meanwhile: again */
+	movq	%rcx, %rax
+	incq	%rax
+	imulq	$COS_STACK_SIZE, %rax
+	addq	cos_stack_area(%rip), %rax	/* top of stack RCX */
+	movq	%rax, %rsp
+	pushq	%rcx			/* stack index */
+	pushq	%r8			/* caller, for cos_caller */
+	movq	%r10, %rcx
+	call	*%r11
+	movq	%rax, %rdi		/* result */
+	popq	%r8
+	popq	%rcx
+	lock btrq %rcx, cos_stack_busy(%rip)
+	/* no stack from here on */
+	xorl	%esi, %esi
+	movl	$COS_OP_RETURN, %eax
+	syscall
+	ud2
+3:	movq	$COS_ERR_NOSTACK, %rdi
+	xorl	%esi, %esi
+	movl	$COS_OP_RETURN, %eax
+	syscall
+	ud2
+
+	.globl	cos_caller
+/* The caller id sits just below this stack's index, at top - 16. */
+cos_caller:
+	movq	%rsp, %rax
+	addq	$(COS_STACK_SIZE - 1), %rax
+	andq	$~(COS_STACK_SIZE - 1), %rax	/* this stack's top (stacks are aligned) */
+	movq	-16(%rax), %rax
+	ret
+
+	.data
+	.p2align 3
+	.globl	cos_stack_busy, cos_stack_area
+cos_stack_busy:	.quad	0
+/* Set by the loader: where the stack region starts (0: no pool). */
+cos_stack_area:	.quad	0
+	.section .note.GNU-stack, "", @progbits
