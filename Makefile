@@ -23,7 +23,7 @@ COMP_CFLAGS := -O2 -std=gnu11 -Wall -Wextra -Werror -ffreestanding -fpie \
 
 LIBCOS := $(BUILD)/libcos.a
 COS := $(BUILD)/cos
-COMPONENTS := $(patsubst components/%/,$(BUILD)/components/%.elf,$(filter-out components/bare/ components/interfaces/,$(wildcard components/*/)))
+COMPONENTS := $(patsubst components/%/,$(BUILD)/components/%.elf,$(filter-out components/bare/ components/interfaces/ components/systems/,$(wildcard components/*/)))
 TESTS := $(patsubst selftests/%.c,$(BUILD)/selftests/%,$(wildcard selftests/cos_*.c))
 UNIT_TESTS := $(BUILD)/unit/rt_test $(BUILD)/unit/elf_test
 
@@ -54,7 +54,7 @@ $(BUILD)/libcos/%.o: userlib/libcos/%.c userlib/libcos/*.h userlib/rt/cos_stacks
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
-$(LIBCOS): $(BUILD)/libcos/libcos.o $(BUILD)/libcos/elf.o
+$(LIBCOS): $(BUILD)/libcos/libcos.o $(BUILD)/libcos/elf.o $(BUILD)/libcos/sysdesc.o
 	$(AR) rcs $@ $^
 
 $(BUILD)/cli/%.o: userlib/cli/%.c userlib/libcos/*.h kmod/uapi/cos.h

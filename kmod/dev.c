@@ -42,6 +42,8 @@ static long cos_dev_ioctl(struct file *file, unsigned int cmd,
 	switch (cmd) {
 	case COS_VERSION:
 		return cos_ioctl_version(arg);
+	case COS_SYS_CONFIG:
+		return cos_ioctl_sys_config(sys, arg);
 	case COS_COMP_CREATE:
 		return cos_ioctl_comp_create(sys, arg);
 	case COS_MEM_MAP:

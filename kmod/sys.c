@@ -6,6 +6,7 @@
 #include <linux/slab.h>
 #include <linux/mm.h>
 #include <linux/err.h>
+#include <linux/uaccess.h>
 #include "sys.h"
 #include "stats.h"
 
@@ -13,6 +14,30 @@ unsigned int cos_max_pages = 16384;
 module_param_named(max_pages, cos_max_pages, uint, 0644);
 MODULE_PARM_DESC(max_pages,
 	"Pages (4 KiB) one component system may use for memory, page tables and protection domains (default 16384 = 64 MiB)");
+
+unsigned int cos_max_pages_limit = 262144;
+module_param_named(max_pages_limit, cos_max_pages_limit, uint, 0644);
+MODULE_PARM_DESC(max_pages_limit,
+	"Largest page budget a system may ask for with COS_SYS_CONFIG (default 262144 = 1 GiB)");
+
+long cos_ioctl_sys_config(struct cos_sys *sys, void __user *arg)
+{
+	struct cos_sys_config c;
+	long err = 0;
+
+	if (copy_from_user(&c, arg, sizeof(c)))
+		return -EFAULT;
+	if (c.reserved[0] || c.reserved[1] || c.reserved[2] ||
+	    c.max_pages > READ_ONCE(cos_max_pages_limit))
+		return -EINVAL;
+	mutex_lock(&sys->lock);
+	if (sys->nr_comps || sys->pages)
+		err = -EBUSY;
+	else if (c.max_pages)
+		sys->max_pages = c.max_pages;
+	mutex_unlock(&sys->lock);
+	return err;
+}
 
 struct cos_sys *cos_sys_create(void)
 {

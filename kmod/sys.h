@@ -86,6 +86,7 @@ struct cos_sys {
 extern unsigned int cos_max_pages;
 
 struct cos_sys *cos_sys_create(void);
+long cos_ioctl_sys_config(struct cos_sys *sys, void __user *arg);
 void cos_sys_destroy(struct cos_sys *sys);
 
 /* Page budget; caller holds sys->lock. -ENOSPC when exhausted. */

@@ -21,7 +21,11 @@ result() {	# result PASS(0/1) NAME...
 run_tap() {
 	local prog=$1 out rc p f s
 	echo "# ---- $prog"
-	out=$(timeout 600 "build/selftests/$prog" 2>&1); rc=$?
+	if [ -x "selftests/$prog.sh" ]; then
+		out=$(timeout 600 "selftests/$prog.sh" 2>&1); rc=$?
+	else
+		out=$(timeout 600 "build/selftests/$prog" 2>&1); rc=$?
+	fi
 	echo "$out"
 	p=$(grep -cE '^ok [0-9]+ ' <<<"$out" || true)
 	s=$(grep -cE '^ok [0-9]+ .*# SKIP' <<<"$out" || true)
@@ -53,7 +57,7 @@ main)
 	load_unload_cycles
 	insmod cos.ko; result $([ -c /dev/cos ] && echo 1 || echo 0) "insmod cos.ko creates /dev/cos"
 	result $(modinfo -p cos.ko | grep -q '^max_pages:' && echo 1 || echo 0) "module parameters documented in modinfo"
-	for t in cos_abi cos_null cos_faults cos_inv cos_iface cos_host cos_fuzz; do run_tap $t; done
+	for t in cos_abi cos_null cos_faults cos_inv cos_iface cos_sys cos_host cos_fuzz; do run_tap $t; done
 	result $(stats_zero && echo 1 || echo 0) "no system, thread or page left after all tests"
 	result $(rmmod cos && echo 1 || echo 0) "clean unload after the tests"
 	result $([ ! -e /dev/cos ] && echo 1 || echo 0) "/dev/cos gone after unload"
@@ -62,7 +66,7 @@ la57)
 	result $(grep -qw la57 /proc/cpuinfo && echo 1 || echo 0) "guest runs with 5-level paging"
 	insmod cos.ko
 	result $(build/cos version | grep -q 'paging: 5 levels' && echo 1 || echo 0) "cos reports 5-level paging"
-	for t in cos_abi cos_null cos_faults cos_inv cos_iface cos_fuzz; do run_tap $t; done
+	for t in cos_abi cos_null cos_faults cos_inv cos_iface cos_sys cos_fuzz; do run_tap $t; done
 	result $(rmmod cos && echo 1 || echo 0) "clean unload (5-level)"
 	;;
 pti)

@@ -46,6 +46,17 @@ struct cos_version {
 };
 #endif
 
+/* ---- COS_SYS_CONFIG ----------------------------------------------------- */
+#ifndef __ASSEMBLER__
+struct cos_sys_config {
+	__u64 max_pages;	/* in: page budget of this system (data, page
+				 * tables, PDs), at most the module's
+				 * max_pages_limit; only before the first
+				 * component; 0 keeps the default */
+	__u64 reserved[3];	/* in: zero */
+};
+#endif
+
 /* ---- COS_COMP_CREATE ---------------------------------------------------- */
 #ifndef __ASSEMBLER__
 struct cos_comp_create {
@@ -222,6 +233,7 @@ struct cos_run {
 #ifndef __ASSEMBLER__
 #define COS_IOC_MAGIC	0xC5
 #define COS_VERSION	_IOWR(COS_IOC_MAGIC, 0x00, struct cos_version)
+#define COS_SYS_CONFIG	_IOWR(COS_IOC_MAGIC, 0x01, struct cos_sys_config)
 #define COS_COMP_CREATE	_IOWR(COS_IOC_MAGIC, 0x10, struct cos_comp_create)
 #define COS_MEM_MAP	_IOWR(COS_IOC_MAGIC, 0x11, struct cos_mem_map)
 #define COS_THD_CREATE	_IOWR(COS_IOC_MAGIC, 0x20, struct cos_thd_create)

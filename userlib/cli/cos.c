@@ -16,6 +16,7 @@
 #include <sys/syscall.h>
 #include <x86intrin.h>
 #include "libcos.h"
+#include "sysdesc.h"
 #include "snippet.h"
 
 #define EXIT_USAGE	64
@@ -39,6 +40,10 @@ static void usage(FILE *f)
 "      --slot N            top-level page-table slot to load it in (default 1)\n"
 "      --budget-ms N       stop it after N ms of wall time (default: none)\n"
 "      --fpu               give it an FPU state (otherwise FPU use faults)\n"
+"  run [--budget-ms N] SYSTEM\n"
+"                          load the system description SYSTEM (components,\n"
+"                          imports, threads; see docs/components.md) and run\n"
+"                          its threads one after another\n"
 "  bench null [--iters N]  null round trip vs Linux getppid() (default 1000000)\n"
 "  bench invoke [--iters N] inter-PD invocation vs the hardware lower bound,\n"
 "                          Linux pipe RPC and a C indirect call (default 200000)\n"
@@ -197,6 +202,95 @@ static int cmd_bare(int argc, char **argv)
 			return 1;
 		}
 	}
+}
+
+/* ---- run ---------------------------------------------------------------- */
+
+#define EXIT_DATAERR	65
+
+static const char *comp_name(const struct cos_sysdesc *sd, unsigned int id)
+{
+	int i;
+
+	for (i = 0; i < sd->ncomps; i++)
+		if (sd->comps[i].bare.comp == id)
+			return sd->comps[i].name;
+	return "?";
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	static struct cos_sysdesc sd;
+	unsigned long long budget_ms = 0;
+	char err[512] = "";
+	int fd, t, status = 0, i;
+
+	for (i = 1; i < argc - 1; i++) {
+		if (!strcmp(argv[i], "--budget-ms") && i + 1 < argc - 1)
+			budget_ms = strtoull(argv[++i], NULL, 0);
+		else
+			break;
+	}
+	if (i != argc - 1 || argv[i][0] == '-') {
+		fprintf(stderr, "%s: usage: cos run [--budget-ms N] SYSTEM\n", prog);
+		return EXIT_USAGE;
+	}
+	if (cos_sd_parse(argv[i], &sd, err, sizeof(err))) {
+		fprintf(stderr, "%s: %s\n", prog, err);
+		cos_sd_free(&sd);
+		return EXIT_DATAERR;
+	}
+	fd = open_cos();
+	if (cos_sd_load(fd, &sd, err, sizeof(err))) {
+		fprintf(stderr, "%s: %s\n", prog, err);
+		cos_sd_free(&sd);
+		return 1;
+	}
+	signal(SIGINT, on_sigint);
+	for (t = 0; t < sd.nthreads && !status; t++) {
+		for (;;) {
+			struct cos_run run = { .thd = sd.thread_ids[t],
+					       .budget_ns = budget_ms * 1000000ull };
+			char desc[256];
+
+			if (cos_run(fd, &run)) {
+				fprintf(stderr, "%s: run: %s\n", prog, strerror(errno));
+				status = 1;
+				break;
+			}
+			if (run.exit_reason == COS_EXIT_PRINT) {
+				fwrite(run.print.data, 1, run.print.len, stdout);
+				fflush(stdout);
+				continue;
+			}
+			if (run.exit_reason == COS_EXIT_FAULT) {
+				int unwound = run.fault.fault_flags & COS_FAULT_UNWOUND;
+
+				cos_fault_format(&run.fault, desc, sizeof(desc));
+				fprintf(stderr, "%s: fault in %s (depth %u): %s%s\n", prog,
+					comp_name(&sd, run.fault.comp), run.fault.depth,
+					desc, unwound ? "; its caller gets COS_ERR_FAULT" : "");
+				if (unwound)
+					continue;
+				status = EXIT_FAULT;
+			} else if (run.exit_reason == COS_EXIT_EXIT) {
+				status = (int)(run.exit.status & 0xff);
+			} else if (run.exit_reason == COS_EXIT_BUDGET) {
+				fprintf(stderr, "%s: time budget of %llu ms used up\n",
+					prog, budget_ms);
+				status = EXIT_BUDGET;
+			} else if (run.exit_reason == COS_EXIT_SIGNAL) {
+				if (!got_sigint)
+					continue;
+				fprintf(stderr, "%s: interrupted\n", prog);
+				status = EXIT_INTR;
+			}
+			break;
+		}
+	}
+	cos_sd_free(&sd);
+	close(fd);
+	return status;
 }
 
 /* ---- bench ------------------------------------------------------------- */
@@ -447,6 +541,8 @@ int main(int argc, char **argv)
 		return cmd_bare(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "bench"))
 		return cmd_bench(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "run"))
+		return cmd_run(argc - 1, argv + 1);
 	fprintf(stderr, "%s: unknown command '%s' (try 'cos help')\n", prog,
 		argv[1]);
 	return EXIT_USAGE;

@@ -112,18 +112,24 @@ int cos_elf_parse(const void *img, size_t len, const char *name,
 }
 
 /*
- * Find a defined symbol in .symtab; 0 and its value in *value, or -ENOENT.
- * Only used on an image cos_elf_parse() accepted.
+ * Call @cb for every defined symbol whose name starts with @prefix (or,
+ * with @exact, is @prefix); stop at the first non-zero return and return
+ * it. Only used on an image cos_elf_parse() accepted.
  */
-int cos_elf_symbol(const struct cos_elf *e, const char *sym, uint64_t *value)
+static int cos_elf_walk(const struct cos_elf *e, const char *prefix, int exact,
+			int (*cb)(const char *name, uint64_t value, void *arg),
+			void *arg)
 {
 	const Elf64_Ehdr *eh = e->img;
 	const Elf64_Shdr *sh = (const Elf64_Shdr *)((const char *)e->img + eh->e_shoff);
 	int i;
 
+	size_t plen = strlen(prefix);
+	int r;
+
 	if (!eh->e_shoff || eh->e_shentsize != sizeof(*sh) ||
 	    !in_file(e->len, eh->e_shoff, (uint64_t)eh->e_shnum * sizeof(*sh)))
-		return -ENOENT;
+		return 0;
 	for (i = 0; i < eh->e_shnum; i++) {
 		const Elf64_Sym *st;
 		const char *strtab;
@@ -138,18 +144,44 @@ int cos_elf_symbol(const struct cos_elf *e, const char *sym, uint64_t *value)
 		strtab = (const char *)e->img + sh[sh[i].sh_link].sh_offset;
 		n = sh[i].sh_size / sizeof(*st);
 		for (j = 0; j < n; j++) {
+			const char *nm = strtab + st[j].st_name;
+			size_t room;
+
 			if (st[j].st_shndx == SHN_UNDEF ||
-			    st[j].st_name >= sh[sh[i].sh_link].sh_size)
+			    st[j].st_name >= sh[sh[i].sh_link].sh_size ||
+			    st[j].st_value >= e->span)
 				continue;
-			if (!strncmp(strtab + st[j].st_name, sym,
-				     sh[sh[i].sh_link].sh_size - st[j].st_name) &&
-			    st[j].st_value < e->span) {
-				*value = st[j].st_value;
-				return 0;
-			}
+			room = sh[sh[i].sh_link].sh_size - st[j].st_name;
+			if (strnlen(nm, room) == room)	/* not terminated */
+				continue;
+			if (exact ? strcmp(nm, prefix) : strncmp(nm, prefix, plen))
+				continue;
+			r = cb(nm, st[j].st_value, arg);
+			if (r)
+				return r;
 		}
 	}
-	return -ENOENT;
+	return 0;
+}
+
+static int cos_elf_found(const char *name, uint64_t value, void *arg)
+{
+	(void)name;
+	*(uint64_t *)arg = value;
+	return 1;
+}
+
+/* A defined symbol's value: 0, or -ENOENT. */
+int cos_elf_symbol(const struct cos_elf *e, const char *sym, uint64_t *value)
+{
+	return cos_elf_walk(e, sym, 1, cos_elf_found, value) ? 0 : -ENOENT;
+}
+
+int cos_elf_symbols(const struct cos_elf *e, const char *prefix,
+		    int (*cb)(const char *name, uint64_t value, void *arg),
+		    void *arg)
+{
+	return cos_elf_walk(e, prefix, 0, cb, arg);
 }
 
 /* The memory image of [0, span) for @base: segments, bss, relocations. */

@@ -27,6 +27,13 @@ int cos_get_version(int fd, struct cos_version *v)
 	return cos_ioctl(fd, COS_VERSION, v);
 }
 
+int cos_sys_set_pages(int fd, uint64_t max_pages)
+{
+	struct cos_sys_config c = { .max_pages = max_pages };
+
+	return cos_ioctl(fd, COS_SYS_CONFIG, &c);
+}
+
 int cos_comp_create(int fd, unsigned int slot, struct cos_comp_create *out)
 {
 	struct cos_comp_create c = { .slot = slot };

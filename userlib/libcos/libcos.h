@@ -15,6 +15,8 @@
 
 int cos_open(void);
 int cos_get_version(int fd, struct cos_version *v);
+/* Page budget of the system (before its first component). */
+int cos_sys_set_pages(int fd, uint64_t max_pages);
 int cos_comp_create(int fd, unsigned int slot, struct cos_comp_create *out);
 int cos_mem_map(int fd, unsigned int comp, uint64_t addr, uint64_t len,
 		unsigned int prot, const void *src, size_t src_len);
@@ -101,6 +103,11 @@ struct cos_elf_patch {
 	uint64_t value;
 };
 int cos_elf_symbol(const struct cos_elf *e, const char *sym, uint64_t *value);
+/* @cb for each defined symbol starting with @prefix; a non-zero return
+ * stops the walk and is returned. */
+int cos_elf_symbols(const struct cos_elf *e, const char *prefix,
+		    int (*cb)(const char *name, uint64_t value, void *arg),
+		    void *arg);
 int cos_elf_load(int fd, unsigned int comp, uint64_t base, const void *img,
 		 size_t len, const char *name, const struct cos_elf_patch *patches,
 		 int npatches, uint64_t *entry, char *err, size_t errlen);

@@ -1,0 +1,50 @@
+#!/bin/bash
+# cos_sys.sh - `cos run` on system descriptions: the calc example runs, and
+# each kind of mistake in a description is refused with a clear message
+# naming the file and line. TAP 13; runs in the guest with cos.ko loaded.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+n=0 failed=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+ok() { n=$((n + 1)); echo "ok $n $*"; }
+nok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n $*"; }
+
+# expect NAME WANT_RC WANT_TEXT DESCRIPTION-LINES...
+expect() {
+	local name=$1 want_rc=$2 want=$3 rc out
+	shift 3
+	printf '%s\n' "$@" >"$tmp/$name.sys"
+	out=$(build/cos run "$tmp/$name.sys" 2>&1); rc=$?
+	if [ "$rc" = "$want_rc" ] && grep -qF -- "$want" <<<"$out"; then
+		ok "$name: exit $rc, \"$want\""
+	else
+		nok "$name: exit $rc (want $want_rc), output:"
+		sed 's/^/#   /' <<<"$out"
+	fi
+}
+
+echo "TAP version 13"
+echo "1..10"
+out=$(build/cos run components/systems/calc.sys 2>&1); rc=$?
+echo "$out" | sed 's/^/# /'
+if [ $rc = 0 ] && grep -q '^calcuser: calc says I am component 0; 40 + 2 = 42' <<<"$out" &&
+   grep -q 'fault in calc (depth 1): #DE' <<<"$out"; then
+	ok "calc.sys runs: answers right, the server's fault reported and unwound"
+else
+	nok "calc.sys (exit $rc)"
+fi
+C="component calcuser build/components/calcuser.elf"
+S="component calc build/components/calc.elf"
+expect unknown 65 "unknown.sys:1: unknown statement 'frobnicate'" "frobnicate x"
+expect duplicate 65 "duplicate.sys:3: duplicate component calc" "$C" "$S" "$S" "thread calcuser"
+expect badelf 65 "badelf.sys:1: /etc/hostname: not an ELF file" "component x /etc/hostname" "thread x"
+expect noimport 65 "calcuser calls calc_add, but no 'import calcuser SERVER INTERFACE' provides it" "$C" "$S" "thread calcuser"
+expect noexport 65 "noexport.sys:3: hello does not export interface calc" "$C" "component hello build/components/hello.elf" "import calcuser hello calc" "thread calcuser"
+expect nothread 65 "nothread.sys: no thread" "$C"
+expect unknowncomp 65 "unknowncomp.sys:2: unknown component nosuch" "$C" "thread nosuch"
+expect nofile 65 "nofile.sys:1: cannot read no/such.elf" "component x no/such.elf" "thread x"
+expect badslot 65 "badslot.sys:1: bad slot '999'" "component x build/components/hello.elf slot 999"
+echo "# $n tests: $failed failed"
+[ "$failed" = 0 ]

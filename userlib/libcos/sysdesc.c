@@ -1,0 +1,346 @@
+// SPDX-License-Identifier: GPL-2.0
+/* sysdesc.c - parse a system description and load the system it describes. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "sysdesc.h"
+
+static int sd_fail(char *err, size_t errlen, const char *file, int line,
+		   const char *fmt, ...)
+{
+	va_list ap;
+	int n = line ? snprintf(err, errlen, "%s:%d: ", file, line) :
+		       snprintf(err, errlen, "%s: ", file);
+
+	if (n >= 0 && (size_t)n < errlen) {
+		va_start(ap, fmt);
+		vsnprintf(err + n, errlen - n, fmt, ap);
+		va_end(ap);
+	}
+	return -EINVAL;
+}
+
+static int sd_find(const struct cos_sysdesc *sd, const char *name)
+{
+	int i;
+
+	for (i = 0; i < sd->ncomps; i++)
+		if (!strcmp(sd->comps[i].name, name))
+			return i;
+	return -1;
+}
+
+static int sd_name_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (!n || n >= COS_SD_NAME)
+		return 0;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && *s != '_' && *s != '-')
+			return 0;
+	return 1;
+}
+
+static void *sd_slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	long n;
+
+	if (!f)
+		return NULL;
+	if (!fseek(f, 0, SEEK_END) && (n = ftell(f)) > 0 && !fseek(f, 0, SEEK_SET) &&
+	    (buf = malloc(n)) && fread(buf, 1, n, f) == (size_t)n) {
+		*len = n;
+	} else {
+		free(buf);
+		buf = NULL;
+	}
+	fclose(f);
+	return buf;
+}
+
+/* FILE relative to the cwd, else to the description's directory. */
+static void *sd_open_elf(const struct cos_sysdesc *sd, struct cos_sd_comp *c,
+			 const char *file)
+{
+	const char *slash = strrchr(sd->file, '/');
+	void *img;
+
+	snprintf(c->path, sizeof(c->path), "%s", file);
+	img = sd_slurp(c->path, &c->len);
+	if (!img && file[0] != '/' && slash) {
+		char dir[256];
+		int n = snprintf(dir, sizeof(dir), "%.*s", (int)(slash - sd->file),
+				 sd->file);
+
+		if (n < 0 || (size_t)n >= sizeof(dir) ||
+		    strlen(file) >= sizeof(c->path) - sizeof(dir) - 1)
+			return NULL;
+		snprintf(c->path, sizeof(c->path), "%s/%.200s", dir, file);
+		img = sd_slurp(c->path, &c->len);
+	}
+	return img;
+}
+
+static int sd_statement(struct cos_sysdesc *sd, char **w, int n, int line,
+			char *err, size_t errlen)
+{
+	const char *f = sd->file;
+	char *end;
+	int a, b;
+
+	if (!strcmp(w[0], "pages")) {
+		if (n != 2)
+			return sd_fail(err, errlen, f, line, "usage: pages N");
+		sd->pages = strtoull(w[1], &end, 0);
+		if (*end || !sd->pages)
+			return sd_fail(err, errlen, f, line, "bad page count '%s'", w[1]);
+		return 0;
+	}
+	if (!strcmp(w[0], "component")) {
+		struct cos_sd_comp *c;
+		char cerr[256];
+
+		if (n != 3 && !(n == 5 && !strcmp(w[3], "slot")))
+			return sd_fail(err, errlen, f, line, "usage: component NAME FILE [slot N]");
+		if (!sd_name_ok(w[1]))
+			return sd_fail(err, errlen, f, line, "bad component name '%s'", w[1]);
+		if (sd_find(sd, w[1]) >= 0)
+			return sd_fail(err, errlen, f, line, "duplicate component %s", w[1]);
+		if (sd->ncomps == COS_SD_MAX_COMPS)
+			return sd_fail(err, errlen, f, line, "more than %d components", COS_SD_MAX_COMPS);
+		c = &sd->comps[sd->ncomps];
+		memset(c, 0, sizeof(*c));
+		snprintf(c->name, sizeof(c->name), "%s", w[1]);
+		c->line = line;
+		c->slot = -1;
+		if (n == 5) {
+			c->slot = strtol(w[4], &end, 0);
+			if (*end || c->slot < 0 || c->slot > 255)
+				return sd_fail(err, errlen, f, line, "bad slot '%s'", w[4]);
+		}
+		c->img = sd_open_elf(sd, c, w[2]);
+		if (!c->img)
+			return sd_fail(err, errlen, f, line, "cannot read %s: %s", w[2],
+				       strerror(errno ? errno : EIO));
+		sd->ncomps++;
+		if (cos_elf_parse(c->img, c->len, c->path, &c->elf, cerr, sizeof(cerr)))
+			return sd_fail(err, errlen, f, line, "%s", cerr);
+		return 0;
+	}
+	if (!strcmp(w[0], "import") || !strcmp(w[0], "separate")) {
+		int imp = w[0][0] == 'i';
+
+		if (n != (imp ? 4 : 3))
+			return sd_fail(err, errlen, f, line, imp ?
+				       "usage: import CLIENT SERVER INTERFACE" :
+				       "usage: separate NAME NAME");
+		a = sd_find(sd, w[1]);
+		b = sd_find(sd, w[2]);
+		if (a < 0 || b < 0)
+			return sd_fail(err, errlen, f, line, "unknown component %s",
+				       a < 0 ? w[1] : w[2]);
+		if (a == b)
+			return sd_fail(err, errlen, f, line, "%s with itself", w[0]);
+		if (!imp) {
+			if (sd->nseparate == COS_SD_MAX_IMPORTS)
+				return sd_fail(err, errlen, f, line, "too many separate lines");
+			sd->separate[sd->nseparate][0] = a;
+			sd->separate[sd->nseparate++][1] = b;
+			return 0;
+		}
+		if (!sd_name_ok(w[3]))
+			return sd_fail(err, errlen, f, line, "bad interface name '%s'", w[3]);
+		if (sd->nimports == COS_SD_MAX_IMPORTS)
+			return sd_fail(err, errlen, f, line, "too many imports");
+		sd->imports[sd->nimports] = (struct cos_sd_import){ a, b, line, "" };
+		snprintf(sd->imports[sd->nimports++].iface, COS_SD_NAME, "%s", w[3]);
+		return 0;
+	}
+	if (!strcmp(w[0], "thread")) {
+		if (n != 2)
+			return sd_fail(err, errlen, f, line, "usage: thread NAME");
+		a = sd_find(sd, w[1]);
+		if (a < 0)
+			return sd_fail(err, errlen, f, line, "unknown component %s", w[1]);
+		if (sd->nthreads == COS_SD_MAX_THREADS)
+			return sd_fail(err, errlen, f, line, "more than %d threads", COS_SD_MAX_THREADS);
+		sd->thread_lines[sd->nthreads] = line;
+		sd->threads[sd->nthreads++] = a;
+		return 0;
+	}
+	return sd_fail(err, errlen, f, line, "unknown statement '%s'", w[0]);
+}
+
+/* Resolve one client symbol __cos_cap_IFACE_FN against the imports. */
+struct sd_resolve {
+	struct cos_sysdesc *sd;
+	int client;
+	char *err;
+	size_t errlen;
+};
+
+static int sd_resolve_cap(const char *name, uint64_t value, void *arg)
+{
+	struct sd_resolve *r = arg;
+	struct cos_sysdesc *sd = r->sd;
+	struct cos_sd_comp *c = &sd->comps[r->client];
+	const char *rest = name + strlen("__cos_cap_");
+	char entry[128];
+	uint64_t at;
+	int i, id;
+
+	(void)value;
+	for (i = 0; i < sd->nimports; i++) {
+		const struct cos_sd_import *im = &sd->imports[i];
+		size_t il = strlen(im->iface);
+
+		if (im->client != r->client || strncmp(rest, im->iface, il) || rest[il] != '_')
+			continue;
+		snprintf(entry, sizeof(entry), "__cos_entry_%s", rest);
+		if (cos_elf_symbol(&sd->comps[im->server].elf, entry, &at))
+			return sd_fail(r->err, r->errlen, sd->file, im->line,
+				       "%s does not export %s (needed by %s)",
+				       sd->comps[im->server].name, rest, c->name);
+		id = c->ncaps;
+		if (id == COS_MAX_PATCHES)
+			return sd_fail(r->err, r->errlen, sd->file, c->line,
+				       "%s imports more than %d functions", c->name,
+				       COS_MAX_PATCHES);
+		snprintf(c->patch_names[id], sizeof(c->patch_names[id]), "%s", name);
+		c->patches[id] = (struct cos_elf_patch){ c->patch_names[id], (uint64_t)id };
+		c->cap_entry[id] = at;
+		c->cap_server[id] = im->server;
+		c->ncaps++;
+		return 0;
+	}
+	return sd_fail(r->err, r->errlen, sd->file, c->line,
+		       "%s calls %s, but no 'import %s SERVER INTERFACE' provides it",
+		       c->name, rest, c->name);
+}
+
+static int sd_any(const char *name, uint64_t value, void *arg)
+{
+	(void)name;
+	(void)value;
+	(void)arg;
+	return 1;
+}
+
+int cos_sd_parse(const char *path, struct cos_sysdesc *sd, char *err,
+		 size_t errlen)
+{
+	char buf[1024];
+	FILE *f;
+	int line = 0, ret = 0, i;
+
+	memset(sd, 0, sizeof(*sd));
+	snprintf(sd->file, sizeof(sd->file), "%s", path);
+	f = fopen(path, "r");
+	if (!f)
+		return sd_fail(err, errlen, path, 0, "%s", strerror(errno));
+	while (!ret && fgets(buf, sizeof(buf), f)) {
+		char *w[8], *p = strchr(buf, '#'), *tok, *save;
+		int n = 0;
+
+		line++;
+		if (p)
+			*p = 0;
+		for (tok = strtok_r(buf, " \t\r\n", &save); tok && n < 8;
+		     tok = strtok_r(NULL, " \t\r\n", &save))
+			w[n++] = tok;
+		if (n)
+			ret = sd_statement(sd, w, n, line, err, errlen);
+	}
+	fclose(f);
+	if (ret)
+		return ret;
+	if (!sd->ncomps)
+		return sd_fail(err, errlen, path, 0, "no component");
+	if (!sd->nthreads)
+		return sd_fail(err, errlen, path, 0, "no thread");
+	for (i = 0; i < sd->nimports; i++) {
+		const struct cos_sd_import *im = &sd->imports[i];
+		char prefix[64];
+
+		snprintf(prefix, sizeof(prefix), "__cos_entry_%s_", im->iface);
+		if (!cos_elf_symbols(&sd->comps[im->server].elf, prefix, sd_any, NULL))
+			return sd_fail(err, errlen, path, im->line,
+				       "%s does not export interface %s",
+				       sd->comps[im->server].name, im->iface);
+	}
+	for (i = 0; i < sd->ncomps; i++) {
+		struct sd_resolve r = { sd, i, err, errlen };
+
+		ret = cos_elf_symbols(&sd->comps[i].elf, "__cos_cap_", sd_resolve_cap, &r);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+int cos_sd_load(int fd, struct cos_sysdesc *sd, char *err, size_t errlen)
+{
+	int i, j, ret, next_slot = 1;
+
+	if (sd->pages && (ret = cos_sys_set_pages(fd, sd->pages)))
+		return sd_fail(err, errlen, sd->file, 0, "page budget %llu: %s",
+			       (unsigned long long)sd->pages, strerror(-ret));
+	for (i = 0; i < sd->ncomps; i++) {
+		struct cos_sd_comp *c = &sd->comps[i];
+		struct cos_bare_opts o = {
+			.slot = c->slot >= 0 ? (unsigned int)c->slot : (unsigned int)next_slot,
+			.name = c->path, .err = err, .errlen = errlen,
+			.patches = c->patches, .npatches = c->ncaps,
+		};
+
+		err[0] = 0;
+		ret = cos_bare_load_comp(fd, c->img, c->len, &o, &c->bare);
+		if (ret) {
+			if (!err[0])
+				sd_fail(err, errlen, sd->file, c->line, "loading %s: %s",
+					c->name, strerror(-ret));
+			return ret;
+		}
+		next_slot = o.slot + 1;
+	}
+	for (i = 0; i < sd->ncomps; i++) {
+		struct cos_sd_comp *c = &sd->comps[i];
+
+		for (j = 0; j < c->ncaps; j++) {
+			struct cos_sd_comp *s = &sd->comps[c->cap_server[j]];
+
+			ret = cos_cap_create(fd, c->bare.comp, s->bare.comp,
+					     s->bare.base + c->cap_entry[j]);
+			if (ret != j)
+				return sd_fail(err, errlen, sd->file, c->line,
+					       "capability %s -> %s: %s", c->name, s->name,
+					       ret < 0 ? strerror(-ret) : "unexpected id");
+		}
+	}
+	for (i = 0; i < sd->nthreads; i++) {
+		struct cos_sd_comp *c = &sd->comps[sd->threads[i]];
+		struct cos_regs regs = { .rip = c->bare.code, .rsp = c->bare.stack_top,
+					 .rdi = c->bare.base, .rflags = 0x202 };
+
+		ret = cos_thd_create(fd, c->bare.comp, 0, &regs);
+		if (ret < 0)
+			return sd_fail(err, errlen, sd->file, sd->thread_lines[i],
+				       "thread in %s: %s", c->name, strerror(-ret));
+		sd->thread_ids[i] = ret;
+	}
+	return 0;
+}
+
+void cos_sd_free(struct cos_sysdesc *sd)
+{
+	int i;
+
+	for (i = 0; i < sd->ncomps; i++)
+		free(sd->comps[i].img);
+}

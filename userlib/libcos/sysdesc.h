@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * sysdesc.h - system descriptions: which components, who imports which
+ * interface from whom, threads, separation constraints, the page budget.
+ *
+ * The format, one statement a line, '#' to the end of a line is a comment:
+ *
+ *	pages N				page budget of the system
+ *	component NAME FILE [slot N]	a component (static-PIE ELF)
+ *	import CLIENT SERVER IFACE	CLIENT's calls to IFACE go to SERVER
+ *	thread NAME			a thread starting at NAME's entry
+ *	separate NAME NAME		never in one protection domain
+ *
+ * FILE is relative to the current directory, or else to the description's
+ * own directory. Every component starts in a protection domain of its own.
+ * Errors say "FILE:LINE: what" (or name the ELF file).
+ */
+#ifndef LIBCOS_SYSDESC_H
+#define LIBCOS_SYSDESC_H
+
+#include "libcos.h"
+
+#define COS_SD_MAX_COMPS	128
+#define COS_SD_MAX_IMPORTS	512
+#define COS_SD_MAX_THREADS	32
+#define COS_SD_NAME		32
+
+struct cos_sd_comp {
+	char name[COS_SD_NAME];
+	char path[512];
+	int line, slot;			/* slot -1: the next free one */
+	void *img;
+	size_t len;
+	struct cos_elf elf;
+	struct cos_bare bare;		/* after loading */
+	int ncaps;			/* capability ids handed out */
+	struct cos_elf_patch patches[COS_MAX_PATCHES];
+	char patch_names[COS_MAX_PATCHES][96];
+	uint64_t cap_entry[COS_MAX_PATCHES];	/* server entry offset, per cap id */
+	int cap_server[COS_MAX_PATCHES];
+};
+
+struct cos_sd_import {
+	int client, server, line;
+	char iface[COS_SD_NAME];
+};
+
+struct cos_sysdesc {
+	char file[512];
+	uint64_t pages;			/* 0: the module's default */
+	struct cos_sd_comp comps[COS_SD_MAX_COMPS];
+	int ncomps;
+	struct cos_sd_import imports[COS_SD_MAX_IMPORTS];
+	int nimports;
+	int threads[COS_SD_MAX_THREADS];	/* component index */
+	int thread_lines[COS_SD_MAX_THREADS];
+	int thread_ids[COS_SD_MAX_THREADS];	/* after loading */
+	int nthreads;
+	int separate[COS_SD_MAX_IMPORTS][2];
+	int nseparate;
+};
+
+/* Read and check @path, its ELF files and how they fit together. */
+int cos_sd_parse(const char *path, struct cos_sysdesc *sd, char *err,
+		 size_t errlen);
+/* Create it on @fd: components, capabilities, threads (ids in bare). */
+int cos_sd_load(int fd, struct cos_sysdesc *sd, char *err, size_t errlen);
+void cos_sd_free(struct cos_sysdesc *sd);
+
+#endif
