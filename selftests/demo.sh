@@ -13,6 +13,9 @@ build/cos version
 step "cos bare build/components/hello.elf"
 build/cos bare build/components/hello.elf
 echo "(component exited with status $?)"
+step "cos run components/systems/calc.sys   (two components, two protection domains)"
+build/cos run components/systems/calc.sys
+echo "(system exited with status $?)"
 step "rmmod cos"
 rmmod cos
 dmesg | grep 'cos: ' | tail -n 1
