@@ -54,6 +54,9 @@ long cos_ioctl_comp_create(struct cos_sys *sys, void __user *arg)
 		goto out_root;
 	cos_pd_add(&comp->pd, comp);
 	comp->pd_pa = cos_pd_pa(&comp->pd);
+	err = cos_args_map_comp(sys, comp);
+	if (err)
+		goto out_pd;
 
 	req.id = id;
 	req.base = comp->base;
@@ -144,7 +147,8 @@ long cos_ioctl_mem_map(struct cos_sys *sys, void __user *arg)
 	if (sys->nr_running)
 		goto out_unlock;
 	err = -EINVAL;
-	if (m.addr < comp->base || m.addr + m.len > comp->end)
+	if (m.addr < comp->base || m.addr + m.len > comp->end ||
+	    cos_args_overlap(comp, m.addr, m.len))
 		goto out_unlock;
 	err = -ENOSPC;
 	if (n > sys->max_pages - sys->pages)

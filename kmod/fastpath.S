@@ -89,7 +89,7 @@ SYM_CODE_START(cos_fastpath_invoke)
 	orq	CPU_VAR(COS_CPU_PCID), %rax
 	movq	%rax, %cr3
 
-	xorl	%eax, %eax
+	movq	COS_THD_ID(%rbp), %rax			/* the thread id */
 	xorl	%ebx, %ebx
 	xorl	%ebp, %ebp
 	xorl	%r12d, %r12d

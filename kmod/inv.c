@@ -18,6 +18,7 @@ static inline void cos_fastpath_layout_checks(void)
 {
 	BUILD_BUG_ON(offsetof(struct cos_thd, comp) != COS_THD_COMP);
 	BUILD_BUG_ON(offsetof(struct cos_thd, depth) != COS_THD_DEPTH);
+	BUILD_BUG_ON(offsetof(struct cos_thd, id) != COS_THD_ID);
 	BUILD_BUG_ON(offsetof(struct cos_thd, inv) != COS_THD_INV);
 	BUILD_BUG_ON(sizeof(struct cos_inv_frame) != COS_FR_SIZE);
 	BUILD_BUG_ON(offsetof(struct cos_inv_frame, comp) != COS_FR_COMP);
@@ -88,6 +89,7 @@ void cos_inv_invoke(struct cos_thd *thd)
 	r->r11 = r->flags;
 	r->r8 = client->id;
 	r->r9 = thd->depth;
+	r->ax = thd->id;
 	thd->comp = cap->server;
 }
 

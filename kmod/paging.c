@@ -82,7 +82,7 @@ static void cos_pt_free_level(struct cos_sys *sys, u64 *table,
 		if (level)
 			cos_pt_free_level(sys, __va(e & PTE_PFN_MASK),
 					  level - 1);
-		else
+		else if (!(e & COS_PTE_SHARED))
 			cos_sys_page_free(sys, __va(e & PTE_PFN_MASK));
 	}
 	cos_sys_page_free(sys, table);

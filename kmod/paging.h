@@ -15,6 +15,9 @@ struct cos_comp;
 /* Non-leaf entries: permissions are decided at the leaf. */
 #define COS_PT_TABLE_FLAGS (_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED)
 
+/* A leaf that maps a page the component does not own (an argument region). */
+#define COS_PTE_SHARED	_PAGE_SOFTW1
+
 u64 *cos_pt_lookup(struct cos_sys *sys, u64 *root, unsigned long va);
 void cos_pt_free(struct cos_sys *sys, u64 *root);
 u64 cos_pte_flags(u32 prot);

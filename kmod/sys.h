@@ -24,7 +24,7 @@
 #include "uapi/cos.h"
 
 #define COS_MAX_COMPS	256	/* one per slot of the user half */
-#define COS_MAX_THDS	64
+#define COS_MAX_THDS	COS_MAX_THREADS
 #define COS_MAX_CAPS	256	/* capabilities one component may hold */
 
 struct cos_pd {
@@ -63,11 +63,12 @@ struct cos_thd {
 	struct cos_hw_regs hw;		/* saved by entry.S; see layout.h */
 	struct cos_comp *comp;		/* the component it runs in now */
 	unsigned long depth;		/* frames on the invocation stack */
+	unsigned long id;
 	struct cos_inv_frame inv[COS_INV_DEPTH_MAX];
+	void *args;			/* its argument region (one page) */
 	unsigned long fs_base, gs_base;
 	struct cos_sys *sys;
 	struct cos_comp *home;		/* where it was created (depth 0) */
-	u32 id;
 	u32 flags;			/* COS_THD_* */
 	atomic_t running;
 	struct fpu_guest fpu;		/* COS_THD_FPU only */
@@ -109,6 +110,13 @@ long cos_ioctl_thd_create(struct cos_sys *sys, void __user *arg);
 long cos_ioctl_thd_regs(struct cos_sys *sys, void __user *arg, bool set);
 void cos_thd_destroy(struct cos_thd *thd);
 void cos_thd_sanitize(struct cos_thd *thd);
+
+/* args.c: argument regions; sys->lock held, nothing running. */
+bool cos_args_overlap(const struct cos_comp *c, unsigned long addr,
+		      unsigned long len);
+int cos_args_map_thd(struct cos_sys *sys, struct cos_thd *t);
+void cos_args_unmap_thd(struct cos_sys *sys, struct cos_thd *t);
+int cos_args_map_comp(struct cos_sys *sys, struct cos_comp *c);
 
 /* cap.c */
 long cos_ioctl_cap_create(struct cos_sys *sys, void __user *arg);

@@ -102,6 +102,9 @@ long cos_ioctl_thd_create(struct cos_sys *sys, void __user *arg)
 	err = -ENOSPC;
 	if (id == COS_MAX_THDS)
 		goto out_unlock;
+	err = -EBUSY;
+	if (sys->nr_running)
+		goto out_unlock;
 	if ((req.flags & COS_THD_BENCH_LB) && !thd->comp->lb_twin.pgd) {
 		err = -EBUSY;
 		if (sys->nr_running)
@@ -111,15 +114,27 @@ long cos_ioctl_thd_create(struct cos_sys *sys, void __user *arg)
 			goto out_unlock;
 	}
 	thd->id = req.id = id;
+	thd->args = cos_sys_page_alloc(sys);
+	if (IS_ERR(thd->args)) {
+		err = PTR_ERR(thd->args);
+		goto out_unlock;
+	}
+	err = cos_args_map_thd(sys, thd);
+	if (err)
+		goto out_args;
 	err = -EFAULT;
 	if (copy_to_user(arg, &req, sizeof(req)))
-		goto out_unlock;
+		goto out_unmap;
 	sys->thds[id] = thd;
 	sys->nr_thds++;
 	mutex_unlock(&sys->lock);
 	atomic64_inc(&cos_stats.threads);
 	return 0;
 
+out_unmap:
+	cos_args_unmap_thd(sys, thd);
+out_args:
+	cos_sys_page_free(sys, thd->args);
 out_unlock:
 	mutex_unlock(&sys->lock);
 	if (thd->flags & COS_THD_FPU)
@@ -164,6 +179,7 @@ void cos_thd_destroy(struct cos_thd *thd)
 
 	if (thd->flags & COS_THD_FPU)
 		fpu_free_guest_fpstate(&thd->fpu);
+	cos_sys_page_free(sys, thd->args);
 	sys->thds[thd->id] = NULL;
 	sys->nr_thds--;
 	kfree(thd);

@@ -51,7 +51,7 @@ int main(void)
 	char page[4096] = { 0 };
 	int fd, comp, thd;
 
-	tap_plan(34);
+	tap_plan(35);
 	fd = must_open();
 	EXPECT(cos_get_version(fd, &v), 0, "VERSION");
 	tap_ok(v.abi_major == COS_ABI_MAJOR && (v.paging_levels == 4 || v.paging_levels == 5) &&
@@ -87,6 +87,7 @@ int main(void)
 	       pages0, stat_of("pages"));
 	EXPECT(cos_mem_map(fd, comp, cc.base + 0x10000, 4096, COS_PROT_READ | COS_PROT_EXEC, page, 4096), 0, "MEM_MAP one code page");
 	EXPECT(cos_mem_map(fd, comp, cc.base + 0xf000, 8192, COS_PROT_READ, NULL, 0), -EEXIST, "MEM_MAP overlapping");
+	EXPECT(cos_mem_map(fd, comp, cc.base + COS_ARG_REGION + 8192, 4096, COS_PROT_READ, NULL, 0), -EINVAL, "MEM_MAP over the argument regions");
 	{
 		struct cos_comp_create top;
 		int c2 = cos_comp_create(fd, 255, &top);

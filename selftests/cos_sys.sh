@@ -26,7 +26,7 @@ expect() {
 }
 
 echo "TAP version 13"
-echo "1..10"
+echo "1..11"
 out=$(build/cos run components/systems/calc.sys 2>&1); rc=$?
 echo "$out" | sed 's/^/# /'
 if [ $rc = 0 ] && grep -q '^calcuser: calc says I am component 0; 40 + 2 = 42' <<<"$out" &&
@@ -34,6 +34,13 @@ if [ $rc = 0 ] && grep -q '^calcuser: calc says I am component 0; 40 + 2 = 42' <
 	ok "calc.sys runs: answers right, the server's fault reported and unwound"
 else
 	nok "calc.sys (exit $rc)"
+fi
+out=$(build/cos run components/systems/args.sys 2>&1); rc=$?
+echo "$out" | sed 's/^/# /'
+if [ $rc = 0 ] && grep -q '^strcli: the server wrote back: "HELLO, argument region"' <<<"$out"; then
+	ok "args.sys: bulk data both ways through the argument region, bounds checked"
+else
+	nok "args.sys (exit $rc)"
 fi
 C="component calcuser build/components/calcuser.elf"
 S="component calc build/components/calc.elf"

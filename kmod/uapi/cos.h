@@ -211,9 +211,9 @@ struct cos_run {
  * loaded and it starts at the capability's entry with
  *   RDI, RSI, RDX, R10 = the four arguments,
  *   R8 = the calling component's id (authenticated by the kernel),
- *   R9 = the invocation depth (1 for the first), RCX = the entry address,
- *   R11 = RFLAGS, RSP = 0 (the entry stub takes a stack of its own), every
- *   other register zero.
+ *   R9 = the invocation depth (1 for the first), RAX = the thread id,
+ *   RCX = the entry address, R11 = RFLAGS, RSP = 0 (the entry stub takes
+ *   a stack of its own), every other register zero.
  * COS_OP_RETURN goes back to the caller with RAX, RDX = RDI, RSI of the
  * server; the caller's RBX, RBP, RSP, R12-R15 and RFLAGS are as before the
  * call; RSI, RDI, R8-R10 are zero, RCX and R11 clobbered. Errors come back
@@ -224,6 +224,18 @@ struct cos_run {
 /* Benchmark only: swap between two page tables mapping the caller and
  * return (the hardware lower bound of an invocation round trip's half). */
 #define COS_OP_BENCH_LB	15
+
+/*
+ * Argument regions: every thread owns COS_ARG_SIZE bytes, mapped read+write
+ * at slot base + COS_ARG_REGION + thread id * COS_ARG_SIZE in every
+ * component, so bulk data passes between client and server without copies.
+ * A server learns the thread id in RAX at its entry. COS_MEM_MAP refuses
+ * the whole range [COS_ARG_REGION, COS_ARG_REGION + COS_MAX_THREADS *
+ * COS_ARG_SIZE) of every slot.
+ */
+#define COS_ARG_REGION		0x60000000
+#define COS_ARG_SIZE		4096
+#define COS_MAX_THREADS		64
 
 #define COS_INV_DEPTH_MAX	32
 #define COS_ERR_NOCAP		(-2)	/* -ENOENT */

@@ -131,7 +131,7 @@ int cos_bare_load_comp(int fd, const void *image, size_t len,
 	out->comp = comp;
 	out->base = cc.base;
 	if (len >= 4 && !memcmp(image, "\177ELF", 4)) {
-		struct cos_elf_patch all[COS_MAX_PATCHES + 1];
+		struct cos_elf_patch all[COS_MAX_PATCHES + 2];
 		int n = o.npatches, pool = 0;
 		struct cos_elf e;
 		uint64_t at;
@@ -140,11 +140,14 @@ int cos_bare_load_comp(int fd, const void *image, size_t len,
 		if (n < 0 || n > COS_MAX_PATCHES)
 			return -E2BIG;
 		memcpy(all, o.patches, n * sizeof(*all));
-		/* A component with the runtime's server side gets its pool. */
+		/* A component with the runtime's server side gets its pool
+		 * and knows where the argument regions are. */
 		if (!cos_elf_parse(image, len, "", &e, dummy, sizeof(dummy)) &&
 		    !cos_elf_symbol(&e, "cos_stack_area", &at)) {
 			all[n++] = (struct cos_elf_patch){ "cos_stack_area",
 				cc.base + COS_STACK_REGION };
+			all[n++] = (struct cos_elf_patch){ "cos_arg_area",
+				cc.base + COS_ARG_REGION };
 			pool = 1;
 		}
 		err = cos_elf_load(fd, comp, cc.base, image, len,
@@ -204,6 +207,10 @@ int cos_bare_load(int fd, const void *image, size_t len,
 	if (thd < 0)
 		return thd;
 	out->thd = thd;
+	if (!out->data) {	/* an ELF component: data = its argument region */
+		regs.rsi = out->base + COS_ARG_REGION + (uint64_t)thd * COS_ARG_SIZE;
+		return cos_thd_set_regs(fd, thd, &regs);
+	}
 	return 0;
 }
 

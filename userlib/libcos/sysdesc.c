@@ -329,10 +329,16 @@ int cos_sd_load(int fd, struct cos_sysdesc *sd, char *err, size_t errlen)
 					 .rdi = c->bare.base, .rflags = 0x202 };
 
 		ret = cos_thd_create(fd, c->bare.comp, 0, &regs);
+		if (ret >= 0) {
+			sd->thread_ids[i] = ret;
+			/* cos_main's data: the thread's argument region */
+			regs.rsi = c->bare.base + COS_ARG_REGION +
+				   (uint64_t)ret * COS_ARG_SIZE;
+			ret = cos_thd_set_regs(fd, ret, &regs);
+		}
 		if (ret < 0)
 			return sd_fail(err, errlen, sd->file, sd->thread_lines[i],
 				       "thread in %s: %s", c->name, strerror(-ret));
-		sd->thread_ids[i] = ret;
 	}
 	return 0;
 }

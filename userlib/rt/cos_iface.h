@@ -92,5 +92,34 @@ static inline long cos_invoke(unsigned long cap, long a0, long a1, long a2,
 
 /* The component that invoked the running server function. */
 long cos_caller(void);
+/* The thread that runs it. */
+long cos_thread(void);
+
+/*
+ * Argument regions (see cos.h): a thread's COS_ARG_SIZE bytes, at the same
+ * place for it in every component. In a server function cos_args() gives
+ * the calling thread's region; in cos_main it is the data argument.
+ * cos_arg_write/read copy in and out with bounds checks.
+ */
+#define COS_ERR_BOUNDS	(-7)	/* -E2BIG: outside the argument region */
+void *cos_args(void);
+
+static inline long cos_arg_write(void *region, unsigned long off,
+				 const void *src, unsigned long len)
+{
+	if (off > COS_ARG_SIZE || len > COS_ARG_SIZE - off)
+		return COS_ERR_BOUNDS;
+	__builtin_memcpy((char *)region + off, src, len);
+	return 0;
+}
+
+static inline long cos_arg_read(const void *region, unsigned long off,
+				void *dst, unsigned long len)
+{
+	if (off > COS_ARG_SIZE || len > COS_ARG_SIZE - off)
+		return COS_ERR_BOUNDS;
+	__builtin_memcpy(dst, (const char *)region + off, len);
+	return 0;
+}
 
 #endif

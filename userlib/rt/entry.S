@@ -15,8 +15,10 @@
 
 	.text
 	.globl	cos_server_entry
-/* R11 = the interface function; RDI, RSI, RDX, R10 = arguments; R8 = caller. */
+/* R11 = the interface function; RDI, RSI, RDX, R10 = arguments; R8 = caller;
+ * RAX = thread id. RBX, RBP, R12-R15 are zero at entry: free to use. */
 cos_server_entry:
+	movq	%rax, %r12		/* the thread id (RAX at entry) */
 	cmpq	$0, cos_stack_area(%rip)
 	je	3f			/* no pool mapped */
 1:	movq	cos_stack_busy(%rip), %rax
@@ -32,11 +34,14 @@ cos_server_entry:
 	imulq	$COS_STACK_SIZE, %rax
 	addq	cos_stack_area(%rip), %rax	/* top of stack RCX */
 	movq	%rax, %rsp
-	pushq	%rcx			/* stack index */
-	pushq	%r8			/* caller, for cos_caller */
+	pushq	%rcx			/* top - 8: stack index */
+	pushq	%r8			/* top - 16: caller, for cos_caller */
+	pushq	%r12			/* top - 24: thread id, for cos_thread */
+	pushq	%r12			/* top - 32: keeps RSP 16-byte aligned */
 	movq	%r10, %rcx
 	call	*%r11
 	movq	%rax, %rdi		/* result */
+	addq	$16, %rsp
 	popq	%r8
 	popq	%rcx
 	lock btrq %rcx, cos_stack_busy(%rip)
@@ -60,9 +65,28 @@ cos_caller:
 	movq	-16(%rax), %rax
 	ret
 
+	.globl	cos_thread
+/* The thread running this server function: at top - 24 of its stack. */
+cos_thread:
+	movq	%rsp, %rax
+	addq	$(COS_STACK_SIZE - 1), %rax
+	andq	$~(COS_STACK_SIZE - 1), %rax
+	movq	-24(%rax), %rax
+	ret
+
+	.globl	cos_args
+/* This thread's argument region, seen from this component. */
+cos_args:
+	call	cos_thread
+	imulq	$COS_ARG_SIZE, %rax
+	addq	cos_arg_area(%rip), %rax
+	ret
+
 	.data
 	.p2align 3
-	.globl	cos_stack_busy, cos_stack_area
+	.globl	cos_stack_busy, cos_stack_area, cos_arg_area
+/* Set by the loader: slot base + COS_ARG_REGION. */
+cos_arg_area:	.quad	0
 cos_stack_busy:	.quad	0
 /* Set by the loader: where the stack region starts (0: no pool). */
 cos_stack_area:	.quad	0
