@@ -26,7 +26,7 @@ expect() {
 }
 
 echo "TAP version 13"
-echo "1..11"
+echo "1..12"
 out=$(build/cos run components/systems/calc.sys 2>&1); rc=$?
 echo "$out" | sed 's/^/# /'
 if [ $rc = 0 ] && grep -q '^calcuser: calc says I am component 0; 40 + 2 = 42' <<<"$out" &&
@@ -53,5 +53,6 @@ expect nothread 65 "nothread.sys: no thread" "$C"
 expect unknowncomp 65 "unknowncomp.sys:2: unknown component nosuch" "$C" "thread nosuch"
 expect nofile 65 "nofile.sys:1: cannot read no/such.elf" "component x no/such.elf" "thread x"
 expect badslot 65 "badslot.sys:1: bad slot '999'" "component x build/components/hello.elf slot 999"
+expect stack 0 "hello: goodbye" "component hello build/components/hello.elf stack 16 slot 7" "thread hello"
 echo "# $n tests: $failed failed"
 [ "$failed" = 0 ]

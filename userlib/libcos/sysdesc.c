@@ -106,8 +106,9 @@ static int sd_statement(struct cos_sysdesc *sd, char **w, int n, int line,
 		struct cos_sd_comp *c;
 		char cerr[256];
 
-		if (n != 3 && !(n == 5 && !strcmp(w[3], "slot")))
-			return sd_fail(err, errlen, f, line, "usage: component NAME FILE [slot N]");
+		if (n < 3 || n % 2 == 0)
+			return sd_fail(err, errlen, f, line,
+				       "usage: component NAME FILE [slot N] [stack PAGES]");
 		if (!sd_name_ok(w[1]))
 			return sd_fail(err, errlen, f, line, "bad component name '%s'", w[1]);
 		if (sd_find(sd, w[1]) >= 0)
@@ -119,10 +120,21 @@ static int sd_statement(struct cos_sysdesc *sd, char **w, int n, int line,
 		snprintf(c->name, sizeof(c->name), "%s", w[1]);
 		c->line = line;
 		c->slot = -1;
-		if (n == 5) {
-			c->slot = strtol(w[4], &end, 0);
-			if (*end || c->slot < 0 || c->slot > 255)
-				return sd_fail(err, errlen, f, line, "bad slot '%s'", w[4]);
+		for (a = 3; a + 1 < n; a += 2) {
+			long v = strtol(w[a + 1], &end, 0);
+
+			if (!strcmp(w[a], "slot")) {
+				if (*end || v < 0 || v > 255)
+					return sd_fail(err, errlen, f, line, "bad slot '%s'", w[a + 1]);
+				c->slot = (int)v;
+			} else if (!strcmp(w[a], "stack")) {
+				if (*end || v < 1 || v > 256)
+					return sd_fail(err, errlen, f, line,
+						       "bad stack size '%s' (1-256 pages)", w[a + 1]);
+				c->stack_pages = (int)v;
+			} else {
+				return sd_fail(err, errlen, f, line, "unknown component option '%s'", w[a]);
+			}
 		}
 		c->img = sd_open_elf(sd, c, w[2]);
 		if (!c->img)
@@ -295,6 +307,7 @@ int cos_sd_load(int fd, struct cos_sysdesc *sd, char *err, size_t errlen)
 		struct cos_sd_comp *c = &sd->comps[i];
 		struct cos_bare_opts o = {
 			.slot = c->slot >= 0 ? (unsigned int)c->slot : (unsigned int)next_slot,
+			.stack_pages = (unsigned int)c->stack_pages,
 			.name = c->path, .err = err, .errlen = errlen,
 			.patches = c->patches, .npatches = c->ncaps,
 		};

@@ -6,7 +6,9 @@
  * The format, one statement a line, '#' to the end of a line is a comment:
  *
  *	pages N				page budget of the system
- *	component NAME FILE [slot N]	a component (static-PIE ELF)
+ *	component NAME FILE [slot N] [stack PAGES]
+ *					a component (static-PIE ELF); its
+ *					threads' main stack is PAGES long
  *	import CLIENT SERVER IFACE	CLIENT's calls to IFACE go to SERVER
  *	thread NAME			a thread starting at NAME's entry
  *	separate NAME NAME		never in one protection domain
@@ -29,6 +31,7 @@ struct cos_sd_comp {
 	char name[COS_SD_NAME];
 	char path[512];
 	int line, slot;			/* slot -1: the next free one */
+	int stack_pages;		/* main stack; 0: the default (4) */
 	void *img;
 	size_t len;
 	struct cos_elf elf;
