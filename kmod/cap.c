@@ -9,6 +9,34 @@
 #include <linux/uaccess.h>
 #include "sys.h"
 
+long cos_ioctl_fault_handler(struct cos_sys *sys, void __user *arg)
+{
+	struct cos_fault_handler req;
+	struct cos_comp *comp;
+	long err;
+
+	if (copy_from_user(&req, arg, sizeof(req)))
+		return -EFAULT;
+	if (req.pad)
+		return -EINVAL;
+	mutex_lock(&sys->lock);
+	err = -ENOENT;
+	comp = cos_comp_get(sys, req.comp);
+	if (!comp)
+		goto out;
+	err = -EBUSY;
+	if (sys->nr_running)
+		goto out;
+	err = -EINVAL;
+	if (req.entry && (req.entry < comp->base || req.entry >= comp->end))
+		goto out;
+	comp->fault_entry = req.entry;
+	err = 0;
+out:
+	mutex_unlock(&sys->lock);
+	return err;
+}
+
 long cos_ioctl_cap_create(struct cos_sys *sys, void __user *arg)
 {
 	struct cos_cap_create req;

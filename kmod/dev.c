@@ -50,6 +50,8 @@ static long cos_dev_ioctl(struct file *file, unsigned int cmd,
 		return cos_ioctl_mem_map(sys, arg);
 	case COS_CAP_CREATE:
 		return cos_ioctl_cap_create(sys, arg);
+	case COS_FAULT_HANDLER:
+		return cos_ioctl_fault_handler(sys, arg);
 	case COS_THD_CREATE:
 		return cos_ioctl_thd_create(sys, arg);
 	case COS_THD_GET_REGS:

@@ -120,6 +120,8 @@ SYM_CODE_START(cos_fastpath_return)
 	movq	COS_THD_DEPTH(%rsp), %rax
 	testq	%rax, %rax
 	jz	.Lreturn_slow
+	cmpq	$0, COS_THD_HANDLER(%rsp)	/* a fault handler runs: C tracks it */
+	jne	.Lreturn_slow
 
 	/* Pop the caller's frame: thd->inv[--depth]. */
 	decq	%rax

@@ -12,7 +12,8 @@
 #define COS_THD_COMP		COS_HW_SIZE
 #define COS_THD_DEPTH		(COS_HW_SIZE + 8)
 #define COS_THD_ID		(COS_HW_SIZE + 16)
-#define COS_THD_INV		(COS_HW_SIZE + 24)
+#define COS_THD_HANDLER		(COS_HW_SIZE + 24)
+#define COS_THD_INV		(COS_HW_SIZE + 32)
 
 /* struct cos_inv_frame */
 #define COS_FR_COMP		0

@@ -19,6 +19,7 @@ static inline void cos_fastpath_layout_checks(void)
 	BUILD_BUG_ON(offsetof(struct cos_thd, comp) != COS_THD_COMP);
 	BUILD_BUG_ON(offsetof(struct cos_thd, depth) != COS_THD_DEPTH);
 	BUILD_BUG_ON(offsetof(struct cos_thd, id) != COS_THD_ID);
+	BUILD_BUG_ON(offsetof(struct cos_thd, handler_level) != COS_THD_HANDLER);
 	BUILD_BUG_ON(offsetof(struct cos_thd, inv) != COS_THD_INV);
 	BUILD_BUG_ON(sizeof(struct cos_inv_frame) != COS_FR_SIZE);
 	BUILD_BUG_ON(offsetof(struct cos_inv_frame, comp) != COS_FR_COMP);
@@ -115,5 +116,36 @@ int cos_inv_return(struct cos_thd *thd, unsigned long ret0, unsigned long ret1)
 	r->r14 = f->r14;
 	r->r15 = f->r15;
 	thd->comp = f->comp;
+	if (thd->depth < thd->handler_level)
+		thd->handler_level = 0;	/* the fault handler has returned */
 	return 0;
+}
+
+/*
+ * Start the current component's fault handler for the fault saved in
+ * thd->hw, if it has one, the thread is inside an invocation, and the
+ * handler is not already running at this depth. False otherwise.
+ */
+bool cos_inv_fault_handler(struct cos_thd *thd, unsigned long address)
+{
+	struct cos_hw_regs *r = &thd->hw;
+	unsigned long vector = r->vector, ip = r->ip;
+	unsigned long error = r->error_code == -1UL ? 0 : r->error_code;
+
+	if (!thd->comp->fault_entry || !thd->depth ||
+	    thd->handler_level == thd->depth)
+		return false;
+	thd->handler_level = thd->depth;
+	cos_inv_regs_reset(r, thd->comp->fault_entry, 0,
+			   X86_EFLAGS_IF | X86_EFLAGS_FIXED);
+	r->di = vector;
+	r->si = address;
+	r->dx = ip;
+	r->r10 = error;
+	r->r8 = thd->comp->id;
+	r->r9 = thd->depth;
+	r->ax = thd->id;
+	r->cx = thd->comp->fault_entry;
+	r->r11 = r->flags;
+	return true;
 }

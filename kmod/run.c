@@ -226,6 +226,22 @@ static void cos_fault_fill(struct cos_run *run, const struct cos_thd *thd,
 	}
 }
 
+/*
+ * Report a fault (saved in thd->hw) and decide what comes next: inside an
+ * invocation, the component's fault handler if it has one, else the
+ * invocation returns COS_ERR_FAULT to its caller; the host hears of it
+ * either way and may RUN on. At depth 0 the thread stays at the fault.
+ */
+static void cos_fault_dispose(struct cos_run *run, struct cos_thd *thd,
+			      unsigned long cr2, unsigned long dr6)
+{
+	cos_fault_fill(run, thd, cr2, dr6);
+	if (cos_inv_fault_handler(thd, cr2))
+		run->fault.fault_flags |= COS_FAULT_HANDLED;
+	else if (!cos_inv_return(thd, COS_ERR_FAULT, 0))
+		run->fault.fault_flags |= COS_FAULT_UNWOUND;
+}
+
 enum cos_next { COS_AGAIN, COS_STOP };
 
 /* A syscall that left the fast path: the op is in error_code. */
@@ -264,7 +280,7 @@ static enum cos_next cos_syscall_op(struct cos_run_ctx *ctx,
 			return COS_AGAIN;
 		break;		/* nothing to return to: a fault */
 	}
-	cos_fault_fill(run, thd, 0, 0);
+	cos_fault_dispose(run, thd, 0, 0);
 	return COS_STOP;
 }
 
@@ -358,11 +374,7 @@ static void cos_run_loop(struct cos_run_ctx *ctx, struct cos_run *run)
 			if (cos_syscall_op(ctx, run) == COS_AGAIN)
 				continue;
 		} else {
-			cos_fault_fill(run, thd, cr2, dr6);
-			/* A fault inside an invocation returns an error to the
-			 * caller; the host hears of it and may RUN on. */
-			if (!cos_inv_return(thd, COS_ERR_FAULT, 0))
-				run->fault.fault_flags |= COS_FAULT_UNWOUND;
+			cos_fault_dispose(run, thd, cr2, dr6);
 		}
 		local_irq_disable();
 		break;

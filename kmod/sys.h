@@ -49,6 +49,7 @@ struct cos_comp {
 	u64 *pt_root;			/* table the slot entry points to */
 	struct cos_pd pd;		/* for now, a PD per component */
 	struct cos_pd lb_twin;		/* COS_THD_BENCH_LB: a copy of pd */
+	unsigned long fault_entry;	/* its fault handler, or 0 */
 };
 
 /* What COS_OP_INVOKE saves of the caller, restored by COS_OP_RETURN. */
@@ -64,6 +65,7 @@ struct cos_thd {
 	struct cos_comp *comp;		/* the component it runs in now */
 	unsigned long depth;		/* frames on the invocation stack */
 	unsigned long id;
+	unsigned long handler_level;	/* depth at which a fault handler runs, 0 */
 	struct cos_inv_frame inv[COS_INV_DEPTH_MAX];
 	void *args;			/* its argument region (one page) */
 	unsigned long fs_base, gs_base;
@@ -120,9 +122,11 @@ int cos_args_map_comp(struct cos_sys *sys, struct cos_comp *c);
 
 /* cap.c */
 long cos_ioctl_cap_create(struct cos_sys *sys, void __user *arg);
+long cos_ioctl_fault_handler(struct cos_sys *sys, void __user *arg);
 
 /* inv.c: the run loop's invocation ops; the thread is not running. */
 void cos_inv_invoke(struct cos_thd *thd);
+bool cos_inv_fault_handler(struct cos_thd *thd, unsigned long address);
 int cos_inv_return(struct cos_thd *thd, unsigned long ret0, unsigned long ret1);
 
 /* run.c */

@@ -26,7 +26,7 @@ expect() {
 }
 
 echo "TAP version 13"
-echo "1..12"
+echo "1..13"
 out=$(build/cos run components/systems/calc.sys 2>&1); rc=$?
 echo "$out" | sed 's/^/# /'
 if [ $rc = 0 ] && grep -q '^calcuser: calc says I am component 0; 40 + 2 = 42' <<<"$out" &&
@@ -41,6 +41,14 @@ if [ $rc = 0 ] && grep -q '^strcli: the server wrote back: "HELLO, argument regi
 	ok "args.sys: bulk data both ways through the argument region, bounds checked"
 else
 	nok "args.sys (exit $rc)"
+fi
+out=$(build/cos run components/systems/faults.sys 2>&1); rc=$?
+echo "$out" | sed 's/^/# /'
+if [ $rc = 0 ] && grep -q '^fltcli: every fault came back as the handler said' <<<"$out" &&
+   [ "$(grep -c 'fault in fltsrv (depth 1)' <<<"$out")" = 125 ]; then
+	ok "faults.sys: the server's fault handler answers for its faults; a fault in the handler is unwound"
+else
+	nok "faults.sys (exit $rc)"
 fi
 C="component calcuser build/components/calcuser.elf"
 S="component calc build/components/calc.elf"

@@ -96,6 +96,23 @@ struct cos_cap_create {
 };
 #endif
 
+/* ---- COS_FAULT_HANDLER --------------------------------------------------- */
+/*
+ * A component's fault handler. A fault in the component inside an
+ * invocation (depth >= 1) starts the thread at @entry in the same
+ * component with RDI = vector, RSI = address (CR2), RDX = the faulting ip,
+ * R10 = error code, R8 = the component's own id, R9 = depth, RAX = thread
+ * id, RSP = 0; what it returns with COS_OP_RETURN is what the caller gets.
+ * A fault in the handler itself, or at depth 0, is handled as without one.
+ */
+#ifndef __ASSEMBLER__
+struct cos_fault_handler {
+	__u32 comp;		/* in */
+	__u32 pad;
+	__u64 entry;		/* in: inside comp's slot; 0 removes it */
+};
+#endif
+
 /* ---- threads ------------------------------------------------------------ */
 struct cos_regs {
 	__u64 rax, rbx, rcx, rdx, rsi, rdi, rbp, rsp;
@@ -153,6 +170,8 @@ struct cos_thd_regs {
 #define COS_FAULT_UNWOUND	(1 << 0)	/* the invocation that faulted returned
 						 * COS_ERR_FAULT to its caller; RUN
 						 * again to go on in the caller */
+#define COS_FAULT_HANDLED	(1 << 1)	/* the component's fault handler runs
+						 * next; RUN again to go on */
 
 #ifndef __ASSEMBLER__
 struct cos_fault {
@@ -252,6 +271,7 @@ struct cos_run {
 #define COS_THD_GET_REGS _IOWR(COS_IOC_MAGIC, 0x21, struct cos_thd_regs)
 #define COS_THD_SET_REGS _IOWR(COS_IOC_MAGIC, 0x22, struct cos_thd_regs)
 #define COS_CAP_CREATE	_IOWR(COS_IOC_MAGIC, 0x12, struct cos_cap_create)
+#define COS_FAULT_HANDLER _IOWR(COS_IOC_MAGIC, 0x13, struct cos_fault_handler)
 #define COS_RUN		_IOWR(COS_IOC_MAGIC, 0x30, struct cos_run)
 #endif
 

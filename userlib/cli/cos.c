@@ -265,12 +265,14 @@ static int cmd_run(int argc, char **argv)
 			}
 			if (run.exit_reason == COS_EXIT_FAULT) {
 				int unwound = run.fault.fault_flags & COS_FAULT_UNWOUND;
+				int handled = run.fault.fault_flags & COS_FAULT_HANDLED;
 
 				cos_fault_format(&run.fault, desc, sizeof(desc));
 				fprintf(stderr, "%s: fault in %s (depth %u): %s%s\n", prog,
 					comp_name(&sd, run.fault.comp), run.fault.depth,
-					desc, unwound ? "; its caller gets COS_ERR_FAULT" : "");
-				if (unwound)
+					desc, unwound ? "; its caller gets COS_ERR_FAULT" :
+					handled ? "; its fault handler runs" : "");
+				if (unwound || handled)
 					continue;
 				status = EXIT_FAULT;
 			} else if (run.exit_reason == COS_EXIT_EXIT) {

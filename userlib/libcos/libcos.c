@@ -156,6 +156,15 @@ int cos_bare_load_comp(int fd, const void *image, size_t len,
 				   o.err ? o.errlen : sizeof(dummy));
 		if (err)
 			return err;
+		/* A fault handler, if the component has one. */
+		if (pool && !cos_elf_symbol(&e, "__cos_fault_entry", &at)) {
+			struct cos_fault_handler fh = { .comp = comp,
+							.entry = cc.base + at };
+
+			err = cos_ioctl(fd, COS_FAULT_HANDLER, &fh);
+			if (err)
+				return err;
+		}
 		for (n = 0; pool && n < COS_STACKS; n++) {
 			/* each stack's first page stays unmapped: its guard */
 			err = cos_mem_map(fd, comp, cc.base + COS_STACK_REGION +

@@ -90,6 +90,21 @@ static inline long cos_invoke(unsigned long cap, long a0, long a1, long a2,
 #define COS_IFACE_SERVER(IFACE) IFACE(COS_SERVER_FN)
 
 
+/*
+ * A component's fault handler: long fn(long vector, long address, long ip,
+ * long error). When the component faults inside an invocation, fn runs
+ * (on a pool stack) and its return value is what the caller gets. At most
+ * one per component; the loader registers it.
+ */
+#define COS_FAULT_HANDLER_FN(fn)						\
+	long fn(long, long, long, long);				\
+	asm(".pushsection .text\n"					\
+	    ".globl __cos_fault_entry\n"				\
+	    "__cos_fault_entry:\n"					\
+	    "	leaq " #fn "(%rip), %r11\n"				\
+	    "	jmp cos_server_entry\n"					\
+	    ".popsection\n");
+
 /* The component that invoked the running server function. */
 long cos_caller(void);
 /* The thread that runs it. */

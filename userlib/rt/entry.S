@@ -21,6 +21,35 @@ cos_server_entry:
 	movq	%rax, %r12		/* the thread id (RAX at entry) */
 	cmpq	$0, cos_stack_area(%rip)
 	je	3f			/* no pool mapped */
+	movq	%r12, %r13
+	shlq	$8, %r13
+	orq	%r9, %r13		/* R13 = owner key: thread << 8 | depth */
+	leaq	cos_stack_owner(%rip), %rbx
+
+	/*
+	 * Stacks this thread holds at this depth or deeper belong to
+	 * activations that are gone (a fault unwound them, or this is the
+	 * fault handler replacing the one that faulted): give them back.
+	 * Only this thread ever writes its own key, and a release clears the
+	 * owner before the busy bit, so no live stack is taken from anyone.
+	 */
+	xorl	%ecx, %ecx
+5:	movq	(%rbx,%rcx,8), %rax
+	testq	%rax, %rax
+	jz	6f
+	movq	%rax, %r14
+	shrq	$8, %r14
+	cmpq	%r12, %r14
+	jne	6f			/* another thread's */
+	movzbl	%al, %r14d
+	cmpq	%r9, %r14
+	jb	6f			/* a live caller of ours, shallower */
+	movq	$0, (%rbx,%rcx,8)
+	lock btrq %rcx, cos_stack_busy(%rip)
+6:	incl	%ecx
+	cmpl	$COS_STACKS, %ecx
+	jb	5b
+
 1:	movq	cos_stack_busy(%rip), %rax
 	notq	%rax
 	bsfq	%rax, %rcx		/* first free stack */
@@ -29,6 +58,7 @@ cos_server_entry:
 	jae	3f
 	lock btsq %rcx, cos_stack_busy(%rip)
 	jc	1b			/* taken meanwhile: again */
+	movq	%r13, (%rbx,%rcx,8)	/* ours */
 	movq	%rcx, %rax
 	incq	%rax
 	imulq	$COS_STACK_SIZE, %rax
@@ -44,6 +74,8 @@ cos_server_entry:
 	addq	$16, %rsp
 	popq	%r8
 	popq	%rcx
+	leaq	cos_stack_owner(%rip), %rbx
+	movq	$0, (%rbx,%rcx,8)	/* owner first, then the busy bit */
 	lock btrq %rcx, cos_stack_busy(%rip)
 	/* no stack from here on */
 	xorl	%esi, %esi
@@ -87,6 +119,8 @@ cos_args:
 	.globl	cos_stack_busy, cos_stack_area, cos_arg_area
 /* Set by the loader: slot base + COS_ARG_REGION. */
 cos_arg_area:	.quad	0
+/* Owner key (thread << 8 | depth) of each busy stack, 0 when free. */
+cos_stack_owner: .fill	COS_STACKS, 8, 0
 cos_stack_busy:	.quad	0
 /* Set by the loader: where the stack region starts (0: no pool). */
 cos_stack_area:	.quad	0
