@@ -58,7 +58,9 @@ long cos_ioctl_cap_create(struct cos_sys *sys, void __user *arg)
 	if (sys->nr_running)
 		goto out;
 	err = -EINVAL;
-	if (req.entry < server->base || req.entry >= server->end)
+	if (req.entry < server->base || req.entry >= server->end ||
+	    (req.client_fn && (req.client_fn < client->base ||
+			       req.client_fn >= client->end)))
 		goto out;
 	err = -ENOSPC;
 	if (client->nr_caps == COS_MAX_CAPS)
@@ -76,6 +78,8 @@ long cos_ioctl_cap_create(struct cos_sys *sys, void __user *arg)
 		goto out;
 	client->caps[req.id].entry = req.entry;
 	client->caps[req.id].server = server;
+	WRITE_ONCE(client->captbl[req.id].cap, req.id);
+	WRITE_ONCE(client->captbl[req.id].fn, req.client_fn);
 	client->nr_caps++;
 	err = 0;
 out:

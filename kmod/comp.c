@@ -10,6 +10,24 @@
 #include "sys.h"
 #include "paging.h"
 
+/* The user-level capability table: a page of ours, read-only to it. */
+static int cos_comp_map_captbl(struct cos_sys *sys, struct cos_comp *comp)
+{
+	void *page = cos_sys_page_alloc(sys);
+	u64 *pte;
+
+	if (IS_ERR(page))
+		return PTR_ERR(page);
+	pte = cos_pt_lookup(sys, comp->pt_root, comp->base + COS_CAPTBL_REGION);
+	if (IS_ERR(pte)) {
+		cos_sys_page_free(sys, page);
+		return PTR_ERR(pte);
+	}
+	WRITE_ONCE(*pte, __pa(page) | cos_pte_flags(COS_PROT_READ));
+	comp->captbl = page;
+	return 0;
+}
+
 long cos_ioctl_comp_create(struct cos_sys *sys, void __user *arg)
 {
 	struct cos_comp_create req;
@@ -55,6 +73,9 @@ long cos_ioctl_comp_create(struct cos_sys *sys, void __user *arg)
 	cos_pd_add(&comp->pd, comp);
 	comp->pd_pa = cos_pd_pa(&comp->pd);
 	err = cos_args_map_comp(sys, comp);
+	if (err)
+		goto out_pd;
+	err = cos_comp_map_captbl(sys, comp);
 	if (err)
 		goto out_pd;
 
@@ -148,7 +169,9 @@ long cos_ioctl_mem_map(struct cos_sys *sys, void __user *arg)
 		goto out_unlock;
 	err = -EINVAL;
 	if (m.addr < comp->base || m.addr + m.len > comp->end ||
-	    cos_args_overlap(comp, m.addr, m.len))
+	    cos_args_overlap(comp, m.addr, m.len) ||
+	    (m.addr < comp->base + COS_CAPTBL_REGION + PAGE_SIZE &&
+	     m.addr + m.len > comp->base + COS_CAPTBL_REGION))
 		goto out_unlock;
 	err = -ENOSPC;
 	if (n > sys->max_pages - sys->pages)

@@ -45,6 +45,7 @@ struct cos_comp {
 	unsigned long nr_caps;		/* ids 0 .. nr_caps-1 are valid */
 	u32 id;
 	u32 slot;
+	struct cos_ucap *captbl;	/* the user-level table (read-only page) */
 	unsigned long base, end;	/* [base, end) may be mapped */
 	u64 *pt_root;			/* table the slot entry points to */
 	struct cos_pd pd;		/* for now, a PD per component */

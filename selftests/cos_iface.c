@@ -48,6 +48,7 @@ int main(void)
 	struct cos_elf e;
 	struct cos_run run;
 	int fd, i, ok = 1, faults = 0, fault_ok = 1;
+	uint64_t stub = 0;
 	char want[64];
 
 	tap_plan(5);
@@ -63,13 +64,20 @@ int main(void)
 	ok &= !cos_bare_load_comp(fd, simg, slen, &so, &srv);
 	ok &= !cos_bare_load(fd, cimg, clen, &co, &cli);
 	ok &= !cos_elf_parse(simg, slen, "calc.elf", &e, err, sizeof(err));
+	{
+		struct cos_elf ce;
+
+		ok &= !cos_elf_parse(cimg, clen, "calcuser.elf", &ce, err, sizeof(err)) &&
+		      !cos_elf_symbol(&ce, "cos_inv_stub", &stub);
+	}
 	for (i = 0; ok && i < NFNS; i++) {
 		char entry[64];
 		uint64_t at;
 
 		snprintf(entry, sizeof(entry), "__cos_entry_calc_%s", fns[i]);
 		ok &= !cos_elf_symbol(&e, entry, &at) &&
-		      cos_cap_create(fd, cli.comp, srv.comp, srv.base + at) == i;
+		      cos_cap_create_fn(fd, cli.comp, srv.comp, srv.base + at,
+					cli.base + stub) == i;
 	}
 	tap_ok(ok, "calc and calcuser loaded, 5 capabilities wired by symbol %s", err);
 

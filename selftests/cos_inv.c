@@ -11,8 +11,9 @@
 COS_SNIPPET(inv_echo); COS_SNIPPET(inv_args); COS_SNIPPET(inv_chain);
 COS_SNIPPET(inv_loop); COS_SNIPPET(inv_star); COS_SNIPPET(inv_rec);
 COS_SNIPPET(inv_badcap); COS_SNIPPET(inv_jump); COS_SNIPPET(inv_faulty);
-COS_SNIPPET(inv_survive); COS_SNIPPET(inv_stray_return);
+COS_SNIPPET(inv_survive); COS_SNIPPET(inv_stray_return); COS_SNIPPET(inv_captbl);
 extern const uint64_t inv_rec_serve_off, inv_faulty_at_off, inv_stray_return_at_off;
+extern const uint64_t inv_captbl_at_off;
 
 struct sys {
 	int fd;
@@ -236,6 +237,32 @@ static void test_stray_return(void)
 	close(s.fd);
 }
 
+static void test_captbl(void)
+{
+	struct cos_run r;
+	struct sys s;
+	uint64_t stub;
+	int ok;
+
+	sys_open(&s);
+	ok = !add(&s, SNIP(inv_captbl), 1) && add(&s, SNIP(inv_echo), 0) == 1 &&
+	     !cap(&s, 0, 1, 0);
+	stub = s.c[0].code + 8;	/* any address in the client's slot */
+	ok = ok && cos_cap_create_fn(s.fd, s.c[0].comp, s.c[1].comp, s.c[1].code,
+				     stub) == 1 &&
+	     cos_cap_create_fn(s.fd, s.c[0].comp, s.c[1].comp, s.c[1].code,
+			       s.c[1].code) == -EINVAL &&
+	     !set_regs0(&s, stub, 0, 0, 0) && !run0(&s, &r);
+	tap_ok(ok && r.exit_reason == COS_EXIT_FAULT && r.fault.vector == 14 &&
+	       r.fault.error_code == 7 &&
+	       r.fault.address == s.c[0].base + COS_CAPTBL_REGION + 16 &&
+	       r.fault.ip == s.c[0].code + inv_captbl_at_off,
+	       "capability table: kernel-written entries readable, a write faults (%s %u, error %#llx)",
+	       cos_exit_name(r.exit_reason), r.fault.vector,
+	       (unsigned long long)r.fault.error_code);
+	close(s.fd);
+}
+
 static void test_hundred(void)
 {
 	struct cos_run r;
@@ -255,7 +282,7 @@ static void test_hundred(void)
 
 int main(void)
 {
-	tap_plan(14);
+	tap_plan(15);
 	test_chain(2, 20000);
 	test_chain(3, 5000);
 	test_chain(10, 1000);
@@ -268,6 +295,7 @@ int main(void)
 	test_server_fault();
 	test_stray_return();
 	test_hundred();
+	test_captbl();
 	tap_ok(stat_of("systems") == 0 && stat_of("pages") == 0 &&
 	       stat_of("threads") == 0, "nothing left allocated");
 	return tap_exit();

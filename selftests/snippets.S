@@ -730,6 +730,21 @@ SNIPPET inv_badcap
 	ud2
 SNIPPET_END inv_badcap
 
+/* The capability table is read-only and the kernel's: entry 1 holds the
+ * stub address given at creation (R12) and id 1; a write faults. */
+SNIPPET inv_captbl
+	movq	COS_CAPTBL_REGION + 16(%rdi), %rax
+	cmpq	%r12, %rax
+	jne	1f
+	cmpq	$1, COS_CAPTBL_REGION + 24(%rdi)
+	jne	1f
+inv_captbl_at:
+	movq	$0, COS_CAPTBL_REGION + 16(%rdi)
+	EXIT(0)
+1:	EXIT(46)
+SNIPPET_MARK inv_captbl, at
+SNIPPET_END inv_captbl
+
 /* Jump to address R12 (another component's code). */
 SNIPPET inv_jump
 	jmp	*%r12

@@ -84,6 +84,7 @@ struct cos_mem_map {
 	__u64 src;		/* in: user pointer to initial bytes, or 0 */
 	__u64 src_len;		/* in: <= len; the rest is zero-filled */
 };
+#endif
 
 /* ---- COS_CAP_CREATE ----------------------------------------------------- */
 #ifndef __ASSEMBLER__
@@ -93,6 +94,24 @@ struct cos_cap_create {
 	__u64 entry;		/* in: entry address inside the server's slot */
 	__u32 id;		/* out: capability id, valid for the client only */
 	__u32 pad;
+	__u64 client_fn;	/* in: the client's invocation stub (inside its
+				 * slot), written into its capability table
+				 * entry; 0 for none */
+};
+#endif
+
+/*
+ * The user-level capability table: one read-only page at slot base +
+ * COS_CAPTBL_REGION in every component, written only by the kernel. Entry
+ * i belongs to capability i: the function the client calls to invoke it
+ * (its inter-PD stub now; the server's function itself once MPD puts both
+ * in one protection domain) and the capability id the stub passes on.
+ */
+#define COS_CAPTBL_REGION	0x5fe00000
+#ifndef __ASSEMBLER__
+struct cos_ucap {
+	__u64 fn;
+	__u64 cap;
 };
 #endif
 
@@ -114,6 +133,7 @@ struct cos_fault_handler {
 #endif
 
 /* ---- threads ------------------------------------------------------------ */
+#ifndef __ASSEMBLER__
 struct cos_regs {
 	__u64 rax, rbx, rcx, rdx, rsi, rdi, rbp, rsp;
 	__u64 r8, r9, r10, r11, r12, r13, r14, r15;

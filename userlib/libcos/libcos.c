@@ -57,14 +57,20 @@ int cos_mem_map(int fd, unsigned int comp, uint64_t addr, uint64_t len,
 	return cos_ioctl(fd, COS_MEM_MAP, &m);
 }
 
-int cos_cap_create(int fd, unsigned int client, unsigned int server,
-		   uint64_t entry)
+int cos_cap_create_fn(int fd, unsigned int client, unsigned int server,
+		      uint64_t entry, uint64_t client_fn)
 {
 	struct cos_cap_create c = { .client = client, .server = server,
-				    .entry = entry };
+				    .entry = entry, .client_fn = client_fn };
 	int err = cos_ioctl(fd, COS_CAP_CREATE, &c);
 
 	return err ? err : (int)c.id;
+}
+
+int cos_cap_create(int fd, unsigned int client, unsigned int server,
+		   uint64_t entry)
+{
+	return cos_cap_create_fn(fd, client, server, entry, 0);
 }
 
 int cos_thd_create(int fd, unsigned int comp, unsigned int flags,
@@ -131,7 +137,7 @@ int cos_bare_load_comp(int fd, const void *image, size_t len,
 	out->comp = comp;
 	out->base = cc.base;
 	if (len >= 4 && !memcmp(image, "\177ELF", 4)) {
-		struct cos_elf_patch all[COS_MAX_PATCHES + 2];
+		struct cos_elf_patch all[COS_MAX_PATCHES + 3];
 		int n = o.npatches, pool = 0;
 		struct cos_elf e;
 		uint64_t at;
@@ -148,6 +154,8 @@ int cos_bare_load_comp(int fd, const void *image, size_t len,
 				cc.base + COS_STACK_REGION };
 			all[n++] = (struct cos_elf_patch){ "cos_arg_area",
 				cc.base + COS_ARG_REGION };
+			all[n++] = (struct cos_elf_patch){ "cos_captbl_addr",
+				cc.base + COS_CAPTBL_REGION };
 			pool = 1;
 		}
 		err = cos_elf_load(fd, comp, cc.base, image, len,

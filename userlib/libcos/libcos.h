@@ -23,6 +23,9 @@ int cos_mem_map(int fd, unsigned int comp, uint64_t addr, uint64_t len,
 /* A capability for @client to invoke @server at @entry; its id or -errno. */
 int cos_cap_create(int fd, unsigned int client, unsigned int server,
 		   uint64_t entry);
+/* The same, with the client's invocation stub for its capability table. */
+int cos_cap_create_fn(int fd, unsigned int client, unsigned int server,
+		      uint64_t entry, uint64_t client_fn);
 int cos_thd_create(int fd, unsigned int comp, unsigned int flags,
 		   const struct cos_regs *regs);
 int cos_thd_get_regs(int fd, unsigned int thd, struct cos_regs *regs);

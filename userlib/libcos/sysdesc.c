@@ -292,6 +292,9 @@ int cos_sd_parse(const char *path, struct cos_sysdesc *sd, char *err,
 		ret = cos_elf_symbols(&sd->comps[i].elf, "__cos_cap_", sd_resolve_cap, &r);
 		if (ret)
 			return ret;
+		if (cos_elf_symbol(&sd->comps[i].elf, "cos_inv_stub",
+				   &sd->comps[i].inv_stub))
+			sd->comps[i].inv_stub = 0;
 	}
 	return 0;
 }
@@ -328,8 +331,9 @@ int cos_sd_load(int fd, struct cos_sysdesc *sd, char *err, size_t errlen)
 		for (j = 0; j < c->ncaps; j++) {
 			struct cos_sd_comp *s = &sd->comps[c->cap_server[j]];
 
-			ret = cos_cap_create(fd, c->bare.comp, s->bare.comp,
-					     s->bare.base + c->cap_entry[j]);
+			ret = cos_cap_create_fn(fd, c->bare.comp, s->bare.comp,
+						s->bare.base + c->cap_entry[j],
+						c->inv_stub ? c->bare.base + c->inv_stub : 0);
 			if (ret != j)
 				return sd_fail(err, errlen, sd->file, c->line,
 					       "capability %s -> %s: %s", c->name, s->name,

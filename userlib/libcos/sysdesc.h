@@ -41,6 +41,7 @@ struct cos_sd_comp {
 	char patch_names[COS_MAX_PATCHES][96];
 	uint64_t cap_entry[COS_MAX_PATCHES];	/* server entry offset, per cap id */
 	int cap_server[COS_MAX_PATCHES];
+	uint64_t inv_stub;		/* offset of its cos_inv_stub, or 0 */
 };
 
 struct cos_sd_import {

@@ -40,30 +40,35 @@
 #define COS_PASS_3 a0, a1, a2, 0
 #define COS_PASS_4 a0, a1, a2, a3
 
-/* COS_OP_INVOKE; the return path rewrites RDI, RSI, RDX and R8-R11. */
-static inline long cos_invoke(unsigned long cap, long a0, long a1, long a2,
-			      long a3)
-{
-	register long r10 asm("r10") = a2;
-	register long r8 asm("r8") = a3;
-	long ret;
+/*
+ * Client stubs. Per function, a read-only word with the capability id
+ * (written by the loader before it maps the image) selects the entry of
+ * the component's capability table (a read-only page the kernel writes,
+ * see cos.h); the stub calls the function in that entry: the inter-PD
+ * invocation stub cos_inv_stub, which gets the entry as a fifth argument
+ * and finds the capability id there. A function that ignores a fifth
+ * argument (the server's own, once both share a PD) works the same.
+ */
+typedef long (*cos_ucap_fn)(long, long, long, long, const struct cos_ucap *);
+extern const volatile unsigned long cos_captbl_addr;	/* set by the loader */
+long cos_inv_stub(long a0, long a1, long a2, long a3, const struct cos_ucap *u);
 
-	asm volatile("syscall"
-		     : "=a"(ret), "+D"(cap), "+S"(a0), "+d"(a1), "+r"(r10),
-		       "+r"(r8)
-		     : "a"((long)COS_OP_INVOKE)
-		     : "rcx", "r9", "r11", "memory");
-	return ret;
+static inline long cos_call(unsigned long id, long a0, long a1, long a2,
+			    long a3)
+{
+	const struct cos_ucap *u = (const struct cos_ucap *)cos_captbl_addr + id;
+
+	if (id >= 4096 / sizeof(struct cos_ucap) || !u->fn)
+		return COS_ERR_NOCAP;
+	return ((cos_ucap_fn)u->fn)(a0, a1, a2, a3, u);
 }
 
-/* Client stubs: a capability word per function, patched by the loader
- * (-1 until then: the kernel refuses it). */
 #define COS_CLIENT_FN(iface, fn, n)					\
-	unsigned long __cos_cap_##iface##_##fn				\
-		__attribute__((used, section(".data.cos_caps"))) = -1UL; \
+	const volatile unsigned long __cos_cap_##iface##_##fn		\
+		__attribute__((used, section(".rodata.cos_caps"))) = -1UL; \
 	long iface##_##fn(COS_ARGS_##n)					\
 	{								\
-		return cos_invoke(__cos_cap_##iface##_##fn, COS_PASS_##n); \
+		return cos_call(__cos_cap_##iface##_##fn, COS_PASS_##n); \
 	}
 #define COS_IFACE_CLIENT(IFACE) IFACE(COS_CLIENT_FN)
 

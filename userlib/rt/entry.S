@@ -88,6 +88,22 @@ cos_server_entry:
 	syscall
 	ud2
 
+	.globl	cos_inv_stub
+/*
+ * The inter-PD invocation stub a capability table entry points to:
+ * RDI, RSI, RDX, RCX = arguments, R8 = the entry (struct cos_ucap).
+ */
+cos_inv_stub:
+	movq	8(%r8), %r11		/* the capability id */
+	movq	%rcx, %r8
+	movq	%rdx, %r10
+	movq	%rsi, %rdx
+	movq	%rdi, %rsi
+	movq	%r11, %rdi
+	movl	$COS_OP_INVOKE, %eax
+	syscall
+	ret
+
 	.globl	cos_caller
 /* The caller id sits just below this stack's index, at top - 16. */
 cos_caller:
@@ -113,6 +129,12 @@ cos_args:
 	imulq	$COS_ARG_SIZE, %rax
 	addq	cos_arg_area(%rip), %rax
 	ret
+
+	.section .rodata
+	.p2align 3
+	.globl	cos_captbl_addr
+/* Set by the loader: slot base + COS_CAPTBL_REGION (read-only). */
+cos_captbl_addr: .quad	0
 
 	.data
 	.p2align 3
