@@ -26,7 +26,7 @@ expect() {
 }
 
 echo "TAP version 13"
-echo "1..13"
+echo "1..15"
 out=$(build/cos run components/systems/calc.sys 2>&1); rc=$?
 echo "$out" | sed 's/^/# /'
 if [ $rc = 0 ] && grep -q '^calcuser: calc says I am component 0; 40 + 2 = 42' <<<"$out" &&
@@ -62,5 +62,7 @@ expect unknowncomp 65 "unknowncomp.sys:2: unknown component nosuch" "$C" "thread
 expect nofile 65 "nofile.sys:1: cannot read no/such.elf" "component x no/such.elf" "thread x"
 expect badslot 65 "badslot.sys:1: bad slot '999'" "component x build/components/hello.elf slot 999"
 expect stack 0 "hello: goodbye" "component hello build/components/hello.elf stack 16 slot 7" "thread hello"
+expect entryfn 3 "hello: a thread started at hello_again" "component hello build/components/hello.elf" "thread hello hello_again"
+expect nofn 65 "nofn.sys:2: hello has no function nosuch" "component hello build/components/hello.elf" "thread hello nosuch"
 echo "# $n tests: $failed failed"
 [ "$failed" = 0 ]

@@ -1,15 +1,22 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * crt.S - entry of a bare component (flat binary, loaded by cos_bare_load
- * at slot base + COS_BARE_CODE): call cos_main(base, data), then exit with
- * its return value. RSP arrives 16-byte aligned.
+ * crt.S - entry of a component's threads: call cos_main(base, data), or
+ * the function in RDX if the thread was given one (`thread NAME FUNCTION`
+ * in a system description), then exit with its return value. RDI = slot
+ * base, RSI = data (the thread's argument region); RSP arrives 16-byte
+ * aligned.
  */
 #include "cos.h"
 
 	.section .text.entry, "ax"
 	.globl	_start
 _start:
+	testq	%rdx, %rdx
+	jnz	1f
 	call	cos_main
+	jmp	2f
+1:	call	*%rdx
+2:
 	movq	%rax, %rdi
 	movl	$COS_OP_EXIT, %eax
 	syscall

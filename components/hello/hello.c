@@ -14,13 +14,23 @@ static char scratch[64];	/* .bss */
 static const char *greet(void) { return "hello"; }
 static const char *part(void) { return "goodbye"; }
 static const char *(*words[])(void) = { greet, part };	/* relocated */
+static volatile int second = 1;	/* keeps the compiler from folding words[] */
+
+/* A second entry, for `thread hello hello_again` in a description. */
+long hello_again(unsigned long base, unsigned long data)
+{
+	printc("a thread started at hello_again (base %#lx, arguments at %#lx)\n",
+	       base, data);
+	return 3;
+}
 
 long cos_main(unsigned long base, unsigned long data)
 {
 	long i, bad = 0;
 
+	(void)data;
 	printc("%s from a cos component, in user mode at %#lx\n",
-	       words[data != 0](), base);
+	       words[!second](), base);
 	for (i = 0; i < 1000; i++)
 		bad += cos_syscall2(COS_OP_NULL, 0, 0) != 0;
 	printc("%ld null calls into the cos kernel: %s\n", i,
@@ -29,6 +39,6 @@ long cos_main(unsigned long base, unsigned long data)
 	snprintf(scratch, sizeof(scratch), "data %ld, bss ok", counter);
 	printc("%s\n", scratch);
 	assert(bad == 0 && counter == 42);
-	printc("%s\n", words[data == 0]());
+	printc("%s\n", words[second]());
 	return bad;
 }

@@ -175,14 +175,20 @@ static int sd_statement(struct cos_sysdesc *sd, char **w, int n, int line,
 		return 0;
 	}
 	if (!strcmp(w[0], "thread")) {
-		if (n != 2)
-			return sd_fail(err, errlen, f, line, "usage: thread NAME");
+		uint64_t fn = 0;
+
+		if (n != 2 && n != 3)
+			return sd_fail(err, errlen, f, line, "usage: thread NAME [FUNCTION]");
 		a = sd_find(sd, w[1]);
 		if (a < 0)
 			return sd_fail(err, errlen, f, line, "unknown component %s", w[1]);
+		if (n == 3 && cos_elf_symbol(&sd->comps[a].elf, w[2], &fn))
+			return sd_fail(err, errlen, f, line, "%s has no function %s",
+				       sd->comps[a].name, w[2]);
 		if (sd->nthreads == COS_SD_MAX_THREADS)
 			return sd_fail(err, errlen, f, line, "more than %d threads", COS_SD_MAX_THREADS);
 		sd->thread_lines[sd->nthreads] = line;
+		sd->thread_fn[sd->nthreads] = fn;
 		sd->threads[sd->nthreads++] = a;
 		return 0;
 	}
@@ -343,7 +349,9 @@ int cos_sd_load(int fd, struct cos_sysdesc *sd, char *err, size_t errlen)
 	for (i = 0; i < sd->nthreads; i++) {
 		struct cos_sd_comp *c = &sd->comps[sd->threads[i]];
 		struct cos_regs regs = { .rip = c->bare.code, .rsp = c->bare.stack_top,
-					 .rdi = c->bare.base, .rflags = 0x202 };
+					 .rdi = c->bare.base, .rflags = 0x202,
+					 .rdx = sd->thread_fn[i] ?
+						c->bare.base + sd->thread_fn[i] : 0 };
 
 		ret = cos_thd_create(fd, c->bare.comp, 0, &regs);
 		if (ret >= 0) {

@@ -10,7 +10,8 @@
  *					a component (static-PIE ELF); its
  *					threads' main stack is PAGES long
  *	import CLIENT SERVER IFACE	CLIENT's calls to IFACE go to SERVER
- *	thread NAME			a thread starting at NAME's entry
+ *	thread NAME [FUNCTION]		a thread in NAME, running cos_main or
+ *					FUNCTION(base, argument region)
  *	separate NAME NAME		never in one protection domain
  *
  * FILE is relative to the current directory, or else to the description's
@@ -59,6 +60,7 @@ struct cos_sysdesc {
 	int threads[COS_SD_MAX_THREADS];	/* component index */
 	int thread_lines[COS_SD_MAX_THREADS];
 	int thread_ids[COS_SD_MAX_THREADS];	/* after loading */
+	uint64_t thread_fn[COS_SD_MAX_THREADS];	/* entry function offset, or 0 */
 	int nthreads;
 	int separate[COS_SD_MAX_IMPORTS][2];
 	int nseparate;
