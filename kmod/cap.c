@@ -37,6 +37,46 @@ out:
 	return err;
 }
 
+long cos_ioctl_edges(struct cos_sys *sys, void __user *arg)
+{
+	struct cos_edge __user *rows;
+	struct cos_edges req;
+	unsigned int i, n = 0;
+	unsigned long c;
+	long err = 0;
+
+	if (copy_from_user(&req, arg, sizeof(req)))
+		return -EFAULT;
+	if (req.pad || (req.flags & ~COS_EDGES_RESET))
+		return -EINVAL;
+	rows = u64_to_user_ptr(req.rows);
+	mutex_lock(&sys->lock);
+	for (i = 0; i < COS_MAX_COMPS && !err; i++) {
+		struct cos_comp *client = sys->comps[i];
+
+		for (c = 0; client && c < client->nr_caps && !err; c++, n++) {
+			struct cos_cap *cap = &client->caps[c];
+			struct cos_edge e = {
+				.client = client->id, .server = cap->server->id,
+				.cap = c,
+			};
+
+			if (n >= req.max)
+				continue;	/* count only */
+			e.invocations = req.flags & COS_EDGES_RESET ?
+					xchg(&cap->invocations, 0) :
+					READ_ONCE(cap->invocations);
+			if (copy_to_user(&rows[n], &e, sizeof(e)))
+				err = -EFAULT;
+		}
+	}
+	mutex_unlock(&sys->lock);
+	req.count = n;
+	if (!err && copy_to_user(arg, &req, sizeof(req)))
+		err = -EFAULT;
+	return err;
+}
+
 long cos_ioctl_cap_create(struct cos_sys *sys, void __user *arg)
 {
 	struct cos_cap_create req;

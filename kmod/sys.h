@@ -124,6 +124,7 @@ int cos_args_map_comp(struct cos_sys *sys, struct cos_comp *c);
 /* cap.c */
 long cos_ioctl_cap_create(struct cos_sys *sys, void __user *arg);
 long cos_ioctl_fault_handler(struct cos_sys *sys, void __user *arg);
+long cos_ioctl_edges(struct cos_sys *sys, void __user *arg);
 
 /* inv.c: the run loop's invocation ops; the thread is not running. */
 void cos_inv_invoke(struct cos_thd *thd);

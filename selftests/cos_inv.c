@@ -101,6 +101,17 @@ static void test_chain(int n, uint64_t iters)
 	tap_ok(ok && exited(&r, 0),
 	       "ping-pong across %d components, %llu round trips (status %llu)",
 	       n, (unsigned long long)iters, (unsigned long long)r.exit.status);
+	if (n == 2) {	/* the edge statistics saw every one */
+		struct cos_edge e[4];
+		int k = cos_edges(s.fd, e, 4, 1), k2;
+		uint64_t first = k == 1 ? e[0].invocations : 0;
+
+		k2 = cos_edges(s.fd, e, 4, 0);
+		tap_ok(k == 1 && first == iters && k2 == 1 && e[0].invocations == 0 &&
+		       e[0].client == s.c[0].comp && e[0].server == s.c[1].comp,
+		       "edge statistics: %llu invocations counted, zero after a reset read",
+		       (unsigned long long)first);
+	}
 	close(s.fd);
 }
 
@@ -282,7 +293,7 @@ static void test_hundred(void)
 
 int main(void)
 {
-	tap_plan(15);
+	tap_plan(16);
 	test_chain(2, 20000);
 	test_chain(3, 5000);
 	test_chain(10, 1000);

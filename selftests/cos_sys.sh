@@ -26,7 +26,7 @@ expect() {
 }
 
 echo "TAP version 13"
-echo "1..15"
+echo "1..16"
 out=$(build/cos run components/systems/calc.sys 2>&1); rc=$?
 echo "$out" | sed 's/^/# /'
 if [ $rc = 0 ] && grep -q '^calcuser: calc says I am component 0; 40 + 2 = 42' <<<"$out" &&
@@ -49,6 +49,14 @@ if [ $rc = 0 ] && grep -q '^fltcli: every fault came back as the handler said' <
 	ok "faults.sys: the server's fault handler answers for its faults; a fault in the handler is unwound"
 else
 	nok "faults.sys (exit $rc)"
+fi
+# calcuser makes exactly 8 calls to calc (one of them faults in calc).
+out=$(build/cos run --stats components/systems/calc.sys 2>/dev/null); rc=$?
+echo "$out" | tail -n 2 | sed 's/^/# /'
+if [ $rc = 0 ] && grep -qE '^calcuser +calc +8$' <<<"$out"; then
+	ok "cos run --stats: the calcuser -> calc edge carried exactly 8 invocations"
+else
+	nok "cos run --stats (exit $rc)"
 fi
 C="component calcuser build/components/calcuser.elf"
 S="component calc build/components/calc.elf"

@@ -115,6 +115,35 @@ struct cos_ucap {
 };
 #endif
 
+/* ---- COS_EDGES ------------------------------------------------------------ */
+/*
+ * Edge statistics: the invocations each capability carried (counted by the
+ * kernel on the inter-PD path), one row per capability; the sum over the
+ * rows of one client/server pair is that edge's count. With
+ * COS_EDGES_RESET every counter is read and zeroed in one atomic exchange,
+ * so windows neither lose nor double-count (give or take an invocation
+ * racing on another CPU).
+ */
+#define COS_EDGES_RESET	(1 << 0)
+
+#ifndef __ASSEMBLER__
+struct cos_edge {
+	__u32 client;		/* component ids */
+	__u32 server;
+	__u32 cap;		/* the client's capability id */
+	__u32 pad;
+	__u64 invocations;
+};
+
+struct cos_edges {
+	__u64 rows;		/* in: user pointer to struct cos_edge[max] */
+	__u32 max;		/* in: room in rows */
+	__u32 flags;		/* in: COS_EDGES_* */
+	__u32 count;		/* out: rows there are (may exceed max) */
+	__u32 pad;
+};
+#endif
+
 /* ---- COS_FAULT_HANDLER --------------------------------------------------- */
 /*
  * A component's fault handler. A fault in the component inside an
@@ -292,6 +321,7 @@ struct cos_run {
 #define COS_THD_SET_REGS _IOWR(COS_IOC_MAGIC, 0x22, struct cos_thd_regs)
 #define COS_CAP_CREATE	_IOWR(COS_IOC_MAGIC, 0x12, struct cos_cap_create)
 #define COS_FAULT_HANDLER _IOWR(COS_IOC_MAGIC, 0x13, struct cos_fault_handler)
+#define COS_EDGES	_IOWR(COS_IOC_MAGIC, 0x40, struct cos_edges)
 #define COS_RUN		_IOWR(COS_IOC_MAGIC, 0x30, struct cos_run)
 #endif
 

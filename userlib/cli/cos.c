@@ -40,10 +40,11 @@ static void usage(FILE *f)
 "      --slot N            top-level page-table slot to load it in (default 1)\n"
 "      --budget-ms N       stop it after N ms of wall time (default: none)\n"
 "      --fpu               give it an FPU state (otherwise FPU use faults)\n"
-"  run [--budget-ms N] SYSTEM\n"
+"  run [--budget-ms N] [--stats] SYSTEM\n"
 "                          load the system description SYSTEM (components,\n"
 "                          imports, threads; see docs/components.md) and run\n"
-"                          its threads one after another\n"
+"                          its threads one after another; --stats prints\n"
+"                          the invocations on every edge at the end\n"
 "  bench null [--iters N]  null round trip vs Linux getppid() (default 1000000)\n"
 "  bench invoke [--iters N] inter-PD invocation vs the hardware lower bound,\n"
 "                          Linux pipe RPC and a C indirect call (default 200000)\n"
@@ -218,21 +219,52 @@ static const char *comp_name(const struct cos_sysdesc *sd, unsigned int id)
 	return "?";
 }
 
+/* The edge statistics of a system: invocations per client -> server. */
+static void print_edges(int fd, const struct cos_sysdesc *sd)
+{
+	struct cos_edge rows[1024];
+	int n = cos_edges(fd, rows, 1024, 0), i, j;
+
+	if (n < 0) {
+		fprintf(stderr, "%s: edge statistics: %s\n", prog, strerror(-n));
+		return;
+	}
+	if (n > 1024)
+		n = 1024;
+	printf("%-20s %-20s %14s\n", "client", "server", "invocations");
+	for (i = 0; i < n; i++) {
+		unsigned long long sum = 0;
+
+		for (j = 0; j < i; j++)
+			if (rows[j].client == rows[i].client && rows[j].server == rows[i].server)
+				break;
+		if (j < i)
+			continue;	/* this edge was printed already */
+		for (j = i; j < n; j++)
+			if (rows[j].client == rows[i].client && rows[j].server == rows[i].server)
+				sum += rows[j].invocations;
+		printf("%-20s %-20s %14llu\n", comp_name(sd, rows[i].client),
+		       comp_name(sd, rows[i].server), sum);
+	}
+}
+
 static int cmd_run(int argc, char **argv)
 {
 	static struct cos_sysdesc sd;
 	unsigned long long budget_ms = 0;
 	char err[512] = "";
-	int fd, t, status = 0, i;
+	int fd, t, status = 0, i, stats = 0;
 
 	for (i = 1; i < argc - 1; i++) {
 		if (!strcmp(argv[i], "--budget-ms") && i + 1 < argc - 1)
 			budget_ms = strtoull(argv[++i], NULL, 0);
+		else if (!strcmp(argv[i], "--stats"))
+			stats = 1;
 		else
 			break;
 	}
 	if (i != argc - 1 || argv[i][0] == '-') {
-		fprintf(stderr, "%s: usage: cos run [--budget-ms N] SYSTEM\n", prog);
+		fprintf(stderr, "%s: usage: cos run [--budget-ms N] [--stats] SYSTEM\n", prog);
 		return EXIT_USAGE;
 	}
 	if (cos_sd_parse(argv[i], &sd, err, sizeof(err))) {
@@ -290,6 +322,8 @@ static int cmd_run(int argc, char **argv)
 			break;
 		}
 	}
+	if (stats)
+		print_edges(fd, &sd);
 	cos_sd_free(&sd);
 	close(fd);
 	return status;

@@ -102,6 +102,15 @@ int cos_thd_set_regs(int fd, unsigned int thd, const struct cos_regs *regs)
 	return cos_ioctl(fd, COS_THD_SET_REGS, &r);
 }
 
+int cos_edges(int fd, struct cos_edge *rows, unsigned int max, int reset)
+{
+	struct cos_edges e = { .rows = (uint64_t)(uintptr_t)rows, .max = max,
+			       .flags = reset ? COS_EDGES_RESET : 0 };
+	int err = cos_ioctl(fd, COS_EDGES, &e);
+
+	return err ? err : (int)e.count;
+}
+
 int cos_run(int fd, struct cos_run *run)
 {
 	return cos_ioctl(fd, COS_RUN, run);
