@@ -67,11 +67,16 @@ long cos_ioctl_comp_create(struct cos_sys *sys, void __user *arg)
 		err = PTR_ERR(comp->pt_root);
 		goto out_free;
 	}
-	err = cos_pd_init(sys, &comp->pd);
-	if (err)
+	err = -ENOMEM;
+	comp->pd = kzalloc(sizeof(*comp->pd), GFP_KERNEL_ACCOUNT);
+	if (!comp->pd)
 		goto out_root;
-	cos_pd_add(&comp->pd, comp);
-	comp->pd_pa = cos_pd_pa(&comp->pd);
+	err = cos_pd_init(sys, comp->pd);
+	if (err)
+		goto out_pdobj;
+	cos_pd_add(comp->pd, comp);
+	comp->pd->members = 1;
+	comp->pd_pa = cos_pd_pa(comp->pd);
 	err = cos_args_map_comp(sys, comp);
 	if (err)
 		goto out_pd;
@@ -92,7 +97,9 @@ long cos_ioctl_comp_create(struct cos_sys *sys, void __user *arg)
 	return 0;
 
 out_pd:
-	cos_pd_release(sys, &comp->pd);
+	cos_pd_release(sys, comp->pd);
+out_pdobj:
+	kfree(comp->pd);
 out_root:
 	cos_pt_free(sys, comp->pt_root);
 out_free:
@@ -104,7 +111,7 @@ out_unlock:
 
 void cos_comp_destroy(struct cos_sys *sys, struct cos_comp *comp)
 {
-	cos_pd_release(sys, &comp->pd);
+	cos_pd_leave(sys, comp);
 	cos_pd_release(sys, &comp->lb_twin);
 	cos_pt_free(sys, comp->pt_root);
 	kfree(comp->caps);

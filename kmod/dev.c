@@ -54,6 +54,8 @@ static long cos_dev_ioctl(struct file *file, unsigned int cmd,
 		return cos_ioctl_fault_handler(sys, arg);
 	case COS_EDGES:
 		return cos_ioctl_edges(sys, arg);
+	case COS_PD:
+		return cos_ioctl_pd(sys, arg);
 	case COS_THD_CREATE:
 		return cos_ioctl_thd_create(sys, arg);
 	case COS_THD_GET_REGS:

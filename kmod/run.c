@@ -301,8 +301,8 @@ static enum cos_next cos_enter_once(struct cos_run_ctx *ctx,
 	} else {
 		write_cr0(ctx->cr0 | X86_CR0_TS);	/* FPU use is #NM */
 	}
-	cos_cr3_load(cos_pd_pa(&thd->comp->pd));
-	this_cpu_write(cos_cpu.lb_cr3[0], cos_cr3_value(cos_pd_pa(&thd->comp->pd)));
+	cos_cr3_load(thd->comp->pd_pa);
+	this_cpu_write(cos_cpu.lb_cr3[0], cos_cr3_value(thd->comp->pd_pa));
 	this_cpu_write(cos_cpu.lb_cr3[1], thd->comp->lb_twin.pgd ?
 		       cos_cr3_value(cos_pd_pa(&thd->comp->lb_twin)) :
 		       this_cpu_read(cos_cpu.lb_cr3[0]));

@@ -7,6 +7,7 @@
 #include <linux/mm.h>
 #include <linux/err.h>
 #include <linux/uaccess.h>
+#include <linux/bitmap.h>
 #include "sys.h"
 #include "stats.h"
 
@@ -62,6 +63,7 @@ void cos_sys_destroy(struct cos_sys *sys)
 		if (sys->comps[i])
 			cos_comp_destroy(sys, sys->comps[i]);
 	WARN_ON_ONCE(sys->pages);
+	bitmap_free(sys->separate);
 	mutex_destroy(&sys->lock);
 	kfree(sys);
 	atomic64_dec(&cos_stats.systems);

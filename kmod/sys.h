@@ -27,8 +27,10 @@
 #define COS_MAX_THDS	COS_MAX_THREADS
 #define COS_MAX_CAPS	256	/* capabilities one component may hold */
 
+/* A protection domain: one top-level page, shared by its members. */
 struct cos_pd {
 	u64 *pgd;			/* the top-level page */
+	unsigned int members;		/* components whose slots it maps */
 };
 
 /* A capability: the right of one client component to enter a server. */
@@ -48,7 +50,7 @@ struct cos_comp {
 	struct cos_ucap *captbl;	/* the user-level table (read-only page) */
 	unsigned long base, end;	/* [base, end) may be mapped */
 	u64 *pt_root;			/* table the slot entry points to */
-	struct cos_pd pd;		/* for now, a PD per component */
+	struct cos_pd *pd;		/* the PD it is in (see mpd.c) */
 	struct cos_pd lb_twin;		/* COS_THD_BENCH_LB: a copy of pd */
 	unsigned long fault_entry;	/* its fault handler, or 0 */
 };
@@ -83,6 +85,7 @@ struct cos_sys {
 	struct cos_comp *by_slot[COS_MAX_COMPS];
 	struct cos_thd *thds[COS_MAX_THDS];
 	unsigned int nr_comps, nr_thds;
+	unsigned long *separate;	/* COS_MAX_COMPS^2 bits: never one PD */
 	unsigned int nr_running;
 	unsigned long pages, max_pages;
 };
@@ -125,6 +128,10 @@ int cos_args_map_comp(struct cos_sys *sys, struct cos_comp *c);
 long cos_ioctl_cap_create(struct cos_sys *sys, void __user *arg);
 long cos_ioctl_fault_handler(struct cos_sys *sys, void __user *arg);
 long cos_ioctl_edges(struct cos_sys *sys, void __user *arg);
+
+/* mpd.c */
+long cos_ioctl_pd(struct cos_sys *sys, void __user *arg);
+void cos_pd_leave(struct cos_sys *sys, struct cos_comp *comp);
 
 /* inv.c: the run loop's invocation ops; the thread is not running. */
 void cos_inv_invoke(struct cos_thd *thd);

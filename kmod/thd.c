@@ -109,7 +109,7 @@ long cos_ioctl_thd_create(struct cos_sys *sys, void __user *arg)
 		err = -EBUSY;
 		if (sys->nr_running)
 			goto out_unlock;
-		err = cos_pd_clone(sys, &thd->comp->pd, &thd->comp->lb_twin);
+		err = cos_pd_clone(sys, thd->comp->pd, &thd->comp->lb_twin);
 		if (err)
 			goto out_unlock;
 	}

@@ -26,7 +26,7 @@ expect() {
 }
 
 echo "TAP version 13"
-echo "1..16"
+echo "1..18"
 out=$(build/cos run components/systems/calc.sys 2>&1); rc=$?
 echo "$out" | sed 's/^/# /'
 if [ $rc = 0 ] && grep -q '^calcuser: calc says I am component 0; 40 + 2 = 42' <<<"$out" &&
@@ -71,6 +71,8 @@ expect nofile 65 "nofile.sys:1: cannot read no/such.elf" "component x no/such.el
 expect badslot 65 "badslot.sys:1: bad slot '999'" "component x build/components/hello.elf slot 999"
 expect stack 0 "hello: goodbye" "component hello build/components/hello.elf stack 16 slot 7" "thread hello"
 expect entryfn 3 "hello: a thread started at hello_again" "component hello build/components/hello.elf" "thread hello hello_again"
+expect merged 0 "calc says I am component 0" "$C" "$S" "import calcuser calc calc" "merge calcuser calc" "thread calcuser"
+expect sepmerge 1 "sepmerge.sys:5: merge calcuser calc: they must stay separate" "$C" "$S" "import calcuser calc calc" "separate calcuser calc" "merge calcuser calc" "thread calcuser"
 expect nofn 65 "nofn.sys:2: hello has no function nosuch" "component hello build/components/hello.elf" "thread hello nosuch"
 echo "# $n tests: $failed failed"
 [ "$failed" = 0 ]

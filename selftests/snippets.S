@@ -745,6 +745,18 @@ inv_captbl_at:
 SNIPPET_MARK inv_captbl, at
 SNIPPET_END inv_captbl
 
+/* MPD probe: read the quadword at R12 (another component's code); exit 7
+ * if it is R13, 8 otherwise; a #PF if it is not mapped in this PD. */
+SNIPPET mpd_probe
+mpd_probe_at:
+	movq	(%r12), %rax
+	cmpq	%r13, %rax
+	jne	1f
+	EXIT(7)
+1:	EXIT(8)
+SNIPPET_MARK mpd_probe, at
+SNIPPET_END mpd_probe
+
 /* Jump to address R12 (another component's code). */
 SNIPPET inv_jump
 	jmp	*%r12

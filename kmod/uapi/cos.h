@@ -144,6 +144,27 @@ struct cos_edges {
 };
 #endif
 
+/* ---- COS_PD: protection domains ---------------------------------------- */
+/*
+ * Every component starts in a PD of its own. COS_PD_MERGE puts all the
+ * components of c0's and c1's PDs into one PD (they can then read and
+ * write each other's memory); COS_PD_SPLIT takes c0 out of its PD into a
+ * new one of its own; COS_PD_SEPARATE marks c0 and c1 as never to share a
+ * PD (a merge that would join them fails with EPERM; there is no undo).
+ * For now only while no thread of the system runs (EBUSY).
+ */
+#define COS_PD_MERGE	1
+#define COS_PD_SPLIT	2
+#define COS_PD_SEPARATE	3
+
+#ifndef __ASSEMBLER__
+struct cos_pd_op {
+	__u32 op;		/* in: COS_PD_* */
+	__u32 c0, c1;		/* in: component ids (c1 unused by SPLIT) */
+	__u32 pad;
+};
+#endif
+
 /* ---- COS_FAULT_HANDLER --------------------------------------------------- */
 /*
  * A component's fault handler. A fault in the component inside an
@@ -322,6 +343,7 @@ struct cos_run {
 #define COS_CAP_CREATE	_IOWR(COS_IOC_MAGIC, 0x12, struct cos_cap_create)
 #define COS_FAULT_HANDLER _IOWR(COS_IOC_MAGIC, 0x13, struct cos_fault_handler)
 #define COS_EDGES	_IOWR(COS_IOC_MAGIC, 0x40, struct cos_edges)
+#define COS_PD		_IOWR(COS_IOC_MAGIC, 0x50, struct cos_pd_op)
 #define COS_RUN		_IOWR(COS_IOC_MAGIC, 0x30, struct cos_run)
 #endif
 

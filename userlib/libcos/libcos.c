@@ -111,6 +111,13 @@ int cos_edges(int fd, struct cos_edge *rows, unsigned int max, int reset)
 	return err ? err : (int)e.count;
 }
 
+int cos_pd(int fd, unsigned int op, unsigned int c0, unsigned int c1)
+{
+	struct cos_pd_op o = { .op = op, .c0 = c0, .c1 = c1 };
+
+	return cos_ioctl(fd, COS_PD, &o);
+}
+
 int cos_run(int fd, struct cos_run *run)
 {
 	return cos_ioctl(fd, COS_RUN, run);

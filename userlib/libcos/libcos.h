@@ -31,6 +31,8 @@ int cos_thd_create(int fd, unsigned int comp, unsigned int flags,
 int cos_thd_get_regs(int fd, unsigned int thd, struct cos_regs *regs);
 int cos_thd_set_regs(int fd, unsigned int thd, const struct cos_regs *regs);
 int cos_run(int fd, struct cos_run *run);
+/* COS_PD_MERGE / COS_PD_SPLIT / COS_PD_SEPARATE (c1 unused by SPLIT). */
+int cos_pd(int fd, unsigned int op, unsigned int c0, unsigned int c1);
 /* Edge statistics into rows[max]; the number of rows there are, or -errno. */
 int cos_edges(int fd, struct cos_edge *rows, unsigned int max, int reset);
 

@@ -145,13 +145,14 @@ static int sd_statement(struct cos_sysdesc *sd, char **w, int n, int line,
 			return sd_fail(err, errlen, f, line, "%s", cerr);
 		return 0;
 	}
-	if (!strcmp(w[0], "import") || !strcmp(w[0], "separate")) {
+	if (!strcmp(w[0], "import") || !strcmp(w[0], "separate") ||
+	    !strcmp(w[0], "merge")) {
 		int imp = w[0][0] == 'i';
 
 		if (n != (imp ? 4 : 3))
 			return sd_fail(err, errlen, f, line, imp ?
 				       "usage: import CLIENT SERVER INTERFACE" :
-				       "usage: separate NAME NAME");
+				       "usage: %s NAME NAME", w[0]);
 		a = sd_find(sd, w[1]);
 		b = sd_find(sd, w[2]);
 		if (a < 0 || b < 0)
@@ -161,9 +162,12 @@ static int sd_statement(struct cos_sysdesc *sd, char **w, int n, int line,
 			return sd_fail(err, errlen, f, line, "%s with itself", w[0]);
 		if (!imp) {
 			if (sd->nseparate == COS_SD_MAX_IMPORTS)
-				return sd_fail(err, errlen, f, line, "too many separate lines");
+				return sd_fail(err, errlen, f, line, "too many separate/merge lines");
 			sd->separate[sd->nseparate][0] = a;
-			sd->separate[sd->nseparate++][1] = b;
+			sd->separate[sd->nseparate][1] = b;
+			sd->pd_op[sd->nseparate] = w[0][0] == 's' ? COS_PD_SEPARATE :
+								    COS_PD_MERGE;
+			sd->pd_line[sd->nseparate++] = line;
 			return 0;
 		}
 		if (!sd_name_ok(w[3]))
@@ -346,6 +350,21 @@ int cos_sd_load(int fd, struct cos_sysdesc *sd, char *err, size_t errlen)
 					       ret < 0 ? strerror(-ret) : "unexpected id");
 		}
 	}
+	/* The initial PD layout: separations first, then merges, in order. */
+	for (j = 0; j < 2; j++)
+		for (i = 0; i < sd->nseparate; i++) {
+			if ((sd->pd_op[i] == COS_PD_SEPARATE) != (j == 0))
+				continue;
+			ret = cos_pd(fd, sd->pd_op[i], sd->comps[sd->separate[i][0]].bare.comp,
+				     sd->comps[sd->separate[i][1]].bare.comp);
+			if (ret)
+				return sd_fail(err, errlen, sd->file, sd->pd_line[i], "%s %s %s: %s",
+					       j ? "merge" : "separate",
+					       sd->comps[sd->separate[i][0]].name,
+					       sd->comps[sd->separate[i][1]].name,
+					       ret == -EPERM ? "they must stay separate" :
+					       strerror(-ret));
+		}
 	for (i = 0; i < sd->nthreads; i++) {
 		struct cos_sd_comp *c = &sd->comps[sd->threads[i]];
 		struct cos_regs regs = { .rip = c->bare.code, .rsp = c->bare.stack_top,

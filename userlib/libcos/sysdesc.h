@@ -13,6 +13,7 @@
  *	thread NAME [FUNCTION]		a thread in NAME, running cos_main or
  *					FUNCTION(base, argument region)
  *	separate NAME NAME		never in one protection domain
+ *	merge NAME NAME			start in one protection domain
  *
  * FILE is relative to the current directory, or else to the description's
  * own directory. Every component starts in a protection domain of its own.
@@ -62,7 +63,9 @@ struct cos_sysdesc {
 	int thread_ids[COS_SD_MAX_THREADS];	/* after loading */
 	uint64_t thread_fn[COS_SD_MAX_THREADS];	/* entry function offset, or 0 */
 	int nthreads;
-	int separate[COS_SD_MAX_IMPORTS][2];
+	int separate[COS_SD_MAX_IMPORTS][2];	/* separate and merge lines */
+	int pd_op[COS_SD_MAX_IMPORTS];		/* COS_PD_SEPARATE / _MERGE */
+	int pd_line[COS_SD_MAX_IMPORTS];
 	int nseparate;
 };
 

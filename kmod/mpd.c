@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mpd.c - protection domains shared by components: merge, split, and the
+ * pairs that must never share one.
+ *
+ * A PD is one top-level page holding Linux's kernel half and the slot
+ * entries of its members; the lower-level tables belong to the components,
+ * so merging copies top-level entries and frees a page, and splitting
+ * allocates one page and clears one entry. For now these run only while
+ * no thread of the system runs (sys->lock held, nr_running 0): then no CPU
+ * has any of the system's PDs loaded (the run loop puts Linux's CR3 back
+ * before RUN returns and at every sched_out), so nothing is stale.
+ */
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include "sys.h"
+#include "paging.h"
+
+static bool cos_separated(struct cos_sys *sys, u32 a, u32 b)
+{
+	return sys->separate && test_bit(a * COS_MAX_COMPS + b, sys->separate);
+}
+
+/* Would merging @p and @q put a separated pair into one PD? */
+static bool cos_pd_merge_forbidden(struct cos_sys *sys, struct cos_pd *p,
+				   struct cos_pd *q)
+{
+	unsigned int i, j;
+
+	if (!sys->separate)
+		return false;
+	for (i = 0; i < COS_MAX_COMPS; i++) {
+		if (!sys->comps[i] || sys->comps[i]->pd != p)
+			continue;
+		for (j = 0; j < COS_MAX_COMPS; j++)
+			if (sys->comps[j] && sys->comps[j]->pd == q &&
+			    cos_separated(sys, i, j))
+				return true;
+	}
+	return false;
+}
+
+static int cos_pd_merge(struct cos_sys *sys, struct cos_comp *c0,
+			struct cos_comp *c1)
+{
+	struct cos_pd *keep = c0->pd, *gone = c1->pd;
+	unsigned int i;
+
+	if (keep == gone)
+		return 0;
+	if (cos_pd_merge_forbidden(sys, keep, gone))
+		return -EPERM;
+	for (i = 0; i < COS_MAX_COMPS; i++) {
+		struct cos_comp *m = sys->comps[i];
+
+		if (!m || m->pd != gone)
+			continue;
+		cos_pd_add(keep, m);
+		m->pd = keep;
+		m->pd_pa = cos_pd_pa(keep);
+		keep->members++;
+	}
+	cos_pd_release(sys, gone);
+	kfree(gone);
+	return 0;
+}
+
+static int cos_pd_split(struct cos_sys *sys, struct cos_comp *c)
+{
+	struct cos_pd *old = c->pd, *pd;
+	int err;
+
+	if (old->members == 1)
+		return 0;
+	pd = kzalloc(sizeof(*pd), GFP_KERNEL_ACCOUNT);
+	if (!pd)
+		return -ENOMEM;
+	err = cos_pd_init(sys, pd);
+	if (err) {
+		kfree(pd);
+		return err;
+	}
+	cos_pd_add(pd, c);
+	pd->members = 1;
+	WRITE_ONCE(old->pgd[c->slot], 0);
+	old->members--;
+	c->pd = pd;
+	c->pd_pa = cos_pd_pa(pd);
+	return 0;
+}
+
+/* A component goes away: out of its PD, which goes too if it was the last. */
+void cos_pd_leave(struct cos_sys *sys, struct cos_comp *comp)
+{
+	struct cos_pd *pd = comp->pd;
+
+	if (!pd)
+		return;
+	comp->pd = NULL;
+	if (--pd->members) {
+		WRITE_ONCE(pd->pgd[comp->slot], 0);
+		return;
+	}
+	cos_pd_release(sys, pd);
+	kfree(pd);
+}
+
+long cos_ioctl_pd(struct cos_sys *sys, void __user *arg)
+{
+	struct cos_comp *c0, *c1 = NULL;
+	struct cos_pd_op req;
+	long err;
+
+	if (copy_from_user(&req, arg, sizeof(req)))
+		return -EFAULT;
+	if (req.pad || req.op < COS_PD_MERGE || req.op > COS_PD_SEPARATE)
+		return -EINVAL;
+	mutex_lock(&sys->lock);
+	err = -ENOENT;
+	c0 = cos_comp_get(sys, req.c0);
+	if (req.op != COS_PD_SPLIT)
+		c1 = cos_comp_get(sys, req.c1);
+	if (!c0 || (req.op != COS_PD_SPLIT && !c1))
+		goto out;
+	err = -EBUSY;
+	if (sys->nr_running)
+		goto out;
+	switch (req.op) {
+	case COS_PD_MERGE:
+		err = cos_pd_merge(sys, c0, c1);
+		break;
+	case COS_PD_SPLIT:
+		err = cos_pd_split(sys, c0);
+		break;
+	case COS_PD_SEPARATE:
+		err = -EINVAL;
+		if (c0 == c1)
+			break;
+		err = -EPERM;
+		if (c0->pd == c1->pd)
+			break;		/* split them first */
+		err = -ENOMEM;
+		if (!sys->separate)
+			sys->separate = bitmap_zalloc(COS_MAX_COMPS * COS_MAX_COMPS,
+						      GFP_KERNEL_ACCOUNT);
+		if (!sys->separate)
+			break;
+		set_bit(c0->id * COS_MAX_COMPS + c1->id, sys->separate);
+		set_bit(c1->id * COS_MAX_COMPS + c0->id, sys->separate);
+		err = 0;
+		break;
+	}
+out:
+	mutex_unlock(&sys->lock);
+	return err;
+}

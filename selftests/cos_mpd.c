@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cos_mpd - protection domains shared by components (the first step of
+ * MPD, with the system stopped): merged components see each other's
+ * memory, split ones fault; separated pairs never merge; invocations work
+ * in every layout; a random run of merges and splits against a model.
+ */
+#include <pthread.h>
+#include "harness.h"
+
+COS_SNIPPET(mpd_probe); COS_SNIPPET(inv_loop); COS_SNIPPET(inv_chain);
+COS_SNIPPET(spin);
+
+#define N 8
+
+struct sys {
+	int fd;
+	struct cos_bare c[N];
+};
+
+static uint64_t probe_word(void)
+{
+	uint64_t w;
+
+	memcpy(&w, cos_snippet_start(mpd_probe), 8);
+	return w;
+}
+
+/* 1: x reads y's code; 0: x faults on it; -1: something else. */
+static int probe(struct sys *s, int x, int y)
+{
+	struct cos_regs regs;
+	struct cos_run r = { .thd = s->c[x].thd, .budget_ns = 2000000000ull };
+
+	if (cos_thd_get_regs(s->fd, s->c[x].thd, &regs))
+		return -1;
+	regs.rip = s->c[x].code;
+	regs.r12 = s->c[y].code;
+	regs.r13 = probe_word();
+	if (cos_thd_set_regs(s->fd, s->c[x].thd, &regs) || cos_run(s->fd, &r))
+		return -1;
+	if (r.exit_reason == COS_EXIT_EXIT && r.exit.status == 7)
+		return 1;
+	if (r.exit_reason == COS_EXIT_FAULT && r.fault.vector == 14 &&
+	    r.fault.address == s->c[y].code && r.fault.comp == s->c[x].comp)
+		return 0;
+	return -1;
+}
+
+static void sys_make(struct sys *s)
+{
+	int i;
+
+	memset(s, 0, sizeof(*s));
+	s->fd = must_open();
+	for (i = 0; i < N; i++) {
+		struct cos_bare_opts o = { .slot = i + 1 };
+
+		cos_bare_load(s->fd, SNIP(mpd_probe), &o, &s->c[i]);
+	}
+}
+
+static int pd(struct sys *s, unsigned int op, int a, int b)
+{
+	return cos_pd(s->fd, op, s->c[a].comp, s->c[b].comp);
+}
+
+struct spin_arg {
+	int fd;
+	unsigned int thd;
+};
+
+static void *spin_thread(void *p)
+{
+	struct spin_arg *a = p;
+	struct cos_run r = { .thd = a->thd, .budget_ns = 600000000ull };
+
+	cos_run(a->fd, &r);
+	return NULL;
+}
+
+int main(void)
+{
+	struct sys s;
+	int set[N], i, bad = 0, ops = 0, probes = 0;
+	uint64_t rng = 0x9e3779b97f4a7c15ull;
+
+	tap_plan(9);
+	sys_make(&s);
+	tap_ok(probe(&s, 0, 1) == 0, "separate PDs: component 0 faults reading component 1");
+	tap_ok(!pd(&s, COS_PD_MERGE, 0, 1) && probe(&s, 0, 1) == 1 && probe(&s, 1, 0) == 1,
+	       "merged: 0 and 1 read each other's memory");
+	tap_ok(!pd(&s, COS_PD_SPLIT, 0, 0) && probe(&s, 0, 1) == 0 && probe(&s, 1, 0) == 0,
+	       "split again: both fault");
+	tap_ok(!pd(&s, COS_PD_SEPARATE, 2, 3) && pd(&s, COS_PD_MERGE, 2, 3) == -EPERM &&
+	       !pd(&s, COS_PD_MERGE, 3, 4) && pd(&s, COS_PD_MERGE, 2, 4) == -EPERM &&
+	       probe(&s, 2, 3) == 0,
+	       "a separated pair never shares a PD, not even through a third component");
+	tap_ok(!pd(&s, COS_PD_MERGE, 5, 6) && pd(&s, COS_PD_SEPARATE, 5, 6) == -EPERM &&
+	       cos_pd(s.fd, 9, s.c[0].comp, 0) == -EINVAL &&
+	       cos_pd(s.fd, COS_PD_MERGE, 99, s.c[0].comp) == -ENOENT,
+	       "separate inside one PD: EPERM; bad op EINVAL; unknown component ENOENT");
+	{
+		struct spin_arg a;
+		pthread_t t;
+		int e;
+
+		close(s.fd);
+		/* a fresh system with a spinning thread */
+		memset(&s, 0, sizeof(s));
+		s.fd = must_open();
+		cos_bare_load(s.fd, SNIP(spin), NULL, &s.c[0]);
+		cos_bare_load_comp(s.fd, SNIP(spin), &(struct cos_bare_opts){ .slot = 2 }, &s.c[1]);
+		a.fd = s.fd;
+		a.thd = s.c[0].thd;
+		pthread_create(&t, NULL, spin_thread, &a);
+		usleep(200000);
+		e = pd(&s, COS_PD_MERGE, 0, 1);
+		pthread_join(t, NULL);
+		tap_ok(e == -EBUSY, "merge while a thread runs: %s", strerror(-e));
+		close(s.fd);
+	}
+
+	/* Invocations in every layout: a chain of three, merged step by step. */
+	{
+		struct cos_bare_opts o1 = { .slot = 1 }, o2 = { .slot = 2 }, o3 = { .slot = 3 };
+		struct cos_regs regs;
+		struct cos_run r;
+		int ok = 1, layout;
+
+		memset(&s, 0, sizeof(s));
+		s.fd = must_open();
+		ok &= !cos_bare_load(s.fd, SNIP(inv_loop), &o1, &s.c[0]);
+		ok &= !cos_bare_load_comp(s.fd, SNIP(inv_chain), &o2, &s.c[1]);
+		ok &= !cos_bare_load_comp(s.fd, SNIP(inv_chain), &o3, &s.c[2]);
+		ok &= cos_cap_create(s.fd, s.c[0].comp, s.c[1].comp, s.c[1].code) == 0;
+		ok &= cos_cap_create(s.fd, s.c[1].comp, s.c[2].comp, s.c[2].code) == 0;
+		for (layout = 0; ok && layout < 3; layout++) {
+			if (layout == 1)
+				ok &= !pd(&s, COS_PD_MERGE, 0, 1);
+			if (layout == 2)
+				ok &= !pd(&s, COS_PD_MERGE, 1, 2);
+			cos_thd_get_regs(s.fd, s.c[0].thd, &regs);
+			regs.rip = s.c[0].code;
+			regs.r12 = 2000;
+			regs.r13 = 1;
+			regs.r14 = 2;
+			cos_thd_set_regs(s.fd, s.c[0].thd, &regs);
+			memset(&r, 0, sizeof(r));
+			r.thd = s.c[0].thd;
+			ok &= !cos_run(s.fd, &r) && r.exit_reason == COS_EXIT_EXIT &&
+			      r.exit.status == 0;
+		}
+		tap_ok(ok, "a chain of three invokes right separated, partly merged and fully merged");
+		close(s.fd);
+	}
+
+	/* Random merges and splits against a model of who shares a PD. */
+	sys_make(&s);
+	for (i = 0; i < N; i++)
+		set[i] = i;
+	for (ops = 0; ops < 400; ops++) {
+		int a, b, j, x, y, want, got;
+
+		rng ^= rng << 13; rng ^= rng >> 7; rng ^= rng << 17;
+		a = rng % N;
+		b = (rng >> 8) % N;
+		if ((rng >> 16) & 1) {
+			if (pd(&s, COS_PD_MERGE, a, b)) { bad++; continue; }
+			for (j = 0, x = set[b]; j < N; j++)
+				if (set[j] == x)
+					set[j] = set[a];
+		} else {
+			if (pd(&s, COS_PD_SPLIT, a, a)) { bad++; continue; }
+			for (j = 0, x = 0; j < N; j++)	/* a fresh set id */
+				if (set[j] >= x)
+					x = set[j] + 1;
+			set[a] = x;
+		}
+		x = (rng >> 24) % N;
+		y = (rng >> 32) % N;
+		if (x == y)
+			continue;
+		want = set[x] == set[y];
+		got = probe(&s, x, y);
+		probes++;
+		if (got != want) {
+			bad++;
+			tap_diag("after op %d: %d reading %d gave %d, want %d", ops, x, y, got, want);
+		}
+	}
+	tap_ok(!bad, "%d random merges and splits, %d probes agree with the model", ops, probes);
+	close(s.fd);
+	tap_ok(stat_of("systems") == 0 && stat_of("pages") == 0 && stat_of("threads") == 0,
+	       "nothing left allocated");
+	return tap_exit();
+}
