@@ -15,7 +15,7 @@ for mode in tcg icount; do
 		echo "bench: guest run failed, see $log" >&2
 		exit 1
 	fi
-	tr -d '\r' <"$log" | awk '/^round trip/ { t = 1 } /^bench: / { t = 0 } t'
+	tr -d '\r' <"$log" | awk '/^(round trip|operation)/ { t = 1 } /^bench: / { t = 0 } t'
 
 	while IFS= read -r l; do
 		[ "$mode" = icount ] && l="bench: icount_${l#bench: }"

@@ -48,6 +48,8 @@ static void usage(FILE *f)
 "  bench null [--iters N]  null round trip vs Linux getppid() (default 1000000)\n"
 "  bench invoke [--iters N] inter-PD invocation vs the hardware lower bound,\n"
 "                          Linux pipe RPC and a C indirect call (default 200000)\n"
+"  bench mpd [--iters N]   merge 10 components and split them N times (100)\n"
+"                          against Linux cloning an address space\n"
 "  help                    this text\n"
 "\n"
 "exit status of bare: the component's exit status; %d fault; %d budget\n"
@@ -466,6 +468,105 @@ static void bench_indirect(unsigned long iters, struct sample *s)
 		fprintf(stderr, "%s: bench: indirect call miscounted\n", prog);
 }
 
+/*
+ * clone() whose child exits at once without touching memory (so it can
+ * share our stack under CLONE_VM); the child's pid.
+ */
+static long raw_clone_exit(unsigned long flags)
+{
+	register long r10 asm("r10") = 0;
+	register long r8 asm("r8") = 0;
+	long ret;
+
+	asm volatile("syscall\n\t"
+		     "testq %%rax, %%rax\n\t"
+		     "jnz 1f\n\t"
+		     "movl $60, %%eax\n\t"	/* the child: exit(0) */
+		     "xorl %%edi, %%edi\n\t"
+		     "syscall\n"
+		     "1:"
+		     : "=a"(ret), "+r"(r10), "+r"(r8)
+		     : "0"((long)SYS_clone), "D"(flags), "S"(0L), "d"(0L)
+		     : "rcx", "r11", "memory");
+	return ret;
+}
+
+/* Linux: clone() that copies the address space minus one that shares it,
+ * for a process with about 200 touched pages (the paper's comparison). */
+static double bench_clone_as_us(unsigned long iters)
+{
+	static char pages[200 * 4096];
+	double t_copy = 0, t_share = 0;
+	unsigned long i;
+	int pass;
+
+	memset(pages, 1, sizeof(pages));
+	for (pass = 0; pass < 2; pass++) {
+		double t0 = now_ns();
+
+		for (i = 0; i < iters; i++) {
+			pid_t pid = raw_clone_exit(pass ? CLONE_VM | SIGCHLD : SIGCHLD);
+
+			if (pid > 0)
+				waitpid(pid, NULL, 0);
+		}
+		if (pass)
+			t_share = (now_ns() - t0) / iters;
+		else
+			t_copy = (now_ns() - t0) / iters;
+	}
+	return (t_copy - t_share) / 1000.0;
+}
+
+/* Merge 10 components into one PD, then split them off one at a time. */
+static int cmd_bench_mpd(unsigned long rounds)
+{
+	struct cos_bare c[10];
+	double t_merge = 0, t_split = 0, clone_us;
+	unsigned long r;
+	int fd = open_cos(), i;
+
+	for (i = 0; i < 10; i++) {
+		struct cos_bare_opts o = { .slot = i + 1 };
+
+		if (cos_bare_load_comp(fd, cos_snippet_start(bench_ret),
+				       cos_snippet_len(bench_ret), &o, &c[i])) {
+			fprintf(stderr, "%s: bench mpd: cannot load components\n", prog);
+			return 1;
+		}
+	}
+	for (r = 0; r < rounds; r++) {
+		double t0 = now_ns();
+
+		for (i = 1; i < 10; i++)
+			if (cos_pd(fd, COS_PD_MERGE, c[0].comp, c[i].comp))
+				return 1;
+		t_merge += now_ns() - t0;
+		t0 = now_ns();
+		for (i = 1; i < 10; i++)
+			if (cos_pd(fd, COS_PD_SPLIT, c[i].comp, 0))
+				return 1;
+		t_split += now_ns() - t0;
+	}
+	close(fd);
+	t_merge /= rounds * 9.0 * 1000.0;
+	t_split /= rounds * 9.0 * 1000.0;
+	clone_us = bench_clone_as_us(rounds * 2);
+
+	printf("%-44s %12s\n", "operation (each)", "us");
+	printf("%-44s %12.2f\n", "cos merge (ioctl, 10 components)", t_merge);
+	printf("%-44s %12.2f\n", "cos split (ioctl)", t_split);
+	printf("%-44s %12.2f\n", "Linux clone of a 200-page address space", clone_us);
+	printf("%-44s %12.3f\n", "merge / clone", t_merge / clone_us);
+	printf("%-44s %12.3f\n", "split / clone", t_split / clone_us);
+	printf("bench: pd_merge=%.2f us\n", t_merge);
+	printf("bench: pd_split=%.2f us\n", t_split);
+	printf("bench: linux_clone_as=%.2f us\n", clone_us);
+	printf("bench: merge_vs_clone=%.3f ratio\n", t_merge / clone_us);
+	printf("bench: split_vs_clone=%.3f ratio\n", t_split / clone_us);
+	return 0;
+}
+
 static int cmd_bench_invoke(unsigned long iters)
 {
 	struct sample inv, lb, pipe_rt, ind;
@@ -516,12 +617,15 @@ static int cmd_bench(int argc, char **argv)
 	struct sample null_rt, yield_rt, ppid;
 	int i;
 
-	if (argc < 2 || (strcmp(argv[1], "null") && strcmp(argv[1], "invoke"))) {
-		fprintf(stderr, "%s: bench: known benchmarks: null, invoke\n", prog);
+	if (argc < 2 || (strcmp(argv[1], "null") && strcmp(argv[1], "invoke") &&
+			  strcmp(argv[1], "mpd"))) {
+		fprintf(stderr, "%s: bench: known benchmarks: null, invoke, mpd\n", prog);
 		return EXIT_USAGE;
 	}
 	if (!strcmp(argv[1], "invoke"))
 		iters = 200000;
+	if (!strcmp(argv[1], "mpd"))
+		iters = 100;
 	for (i = 2; i < argc; i++) {
 		if (!strcmp(argv[i], "--iters") && i + 1 < argc)
 			iters = strtoul(argv[++i], NULL, 0);
@@ -535,6 +639,8 @@ static int cmd_bench(int argc, char **argv)
 		iters = 1;
 	if (!strcmp(argv[1], "invoke"))
 		return cmd_bench_invoke(iters);
+	if (!strcmp(argv[1], "mpd"))
+		return cmd_bench_mpd(iters);
 	/* Warm up caches and TLBs once, then measure side by side. */
 	bench_getppid(iters / 10 + 1, &ppid);
 	if (bench_snippet(cos_snippet_start(bench_null),
