@@ -6,15 +6,49 @@
  * A PD is one top-level page holding Linux's kernel half and the slot
  * entries of its members; the lower-level tables belong to the components,
  * so merging copies top-level entries and frees a page, and splitting
- * allocates one page and clears one entry. For now these run only while
- * no thread of the system runs (sys->lock held, nr_running 0): then no CPU
- * has any of the system's PDs loaded (the run loop puts Linux's CR3 back
- * before RUN returns and at every sched_out), so nothing is stale.
+ * allocates one page and clears one entry.
+ *
+ * They may run while threads of the system run on other CPUs (sys->lock
+ * held: one operation at a time). Rules that keep that safe:
+ *  M1. Nothing loses a mapping it may use: a split first gives the split
+ *      component its new PD and moves everyone onto it, and only then
+ *      takes it out of the old PD; a merge first builds the merged PD and
+ *      moves everyone onto it, and only then frees the other page.
+ *  M2. "Moves everyone": cos_pd_resync() on every CPU reloads CR3 with the
+ *      current PD of the thread running there (and drops the benchmark's
+ *      twin tables), which also flushes the TLB. It runs in an IPI, so on
+ *      a CPU in component mode it happens at the next instruction boundary
+ *      with interrupts on, after any CR3 load the fast path or the run
+ *      loop was making with interrupts off. When on_each_cpu() returns no
+ *      CPU uses a PD it should not, nor holds a stale translation.
+ *  M3. Every later entry loads comp->pd_pa afresh (run loop, fast path),
+ *      so a long-running thread follows the layout at its next interrupt.
  */
 #include <linux/slab.h>
+#include <linux/smp.h>
 #include <linux/uaccess.h>
+#include <asm/tlbflush.h>
 #include "sys.h"
 #include "paging.h"
+
+/* IPI callback: this CPU's PD, if any, becomes its thread's current one. */
+static void cos_pd_resync(void *unused)
+{
+	struct cos_cpu *c = this_cpu_ptr(&cos_cpu);
+	struct cos_thd *thd = c->thd;
+	unsigned long cr3;
+
+	if (!c->linux_cr3 || !thd)
+		return;		/* Linux's CR3: nothing of ours here */
+	cr3 = cos_cr3_value(thd->comp->pd_pa);
+	c->lb_cr3[0] = c->lb_cr3[1] = cr3;
+	write_cr3(cr3);
+}
+
+static void cos_pd_resync_all(void)
+{
+	on_each_cpu(cos_pd_resync, NULL, 1);
+}
 
 static bool cos_separated(struct cos_sys *sys, u32 a, u32 b)
 {
@@ -57,9 +91,10 @@ static int cos_pd_merge(struct cos_sys *sys, struct cos_comp *c0,
 			continue;
 		cos_pd_add(keep, m);
 		m->pd = keep;
-		m->pd_pa = cos_pd_pa(keep);
+		WRITE_ONCE(m->pd_pa, cos_pd_pa(keep));
 		keep->members++;
 	}
+	cos_pd_resync_all();		/* M1, M2: nobody is on "gone" now */
 	cos_pd_release(sys, gone);
 	kfree(gone);
 	return 0;
@@ -82,10 +117,12 @@ static int cos_pd_split(struct cos_sys *sys, struct cos_comp *c)
 	}
 	cos_pd_add(pd, c);
 	pd->members = 1;
+	c->pd = pd;
+	WRITE_ONCE(c->pd_pa, cos_pd_pa(pd));
+	cos_pd_resync_all();		/* M1: threads in c move to its PD */
 	WRITE_ONCE(old->pgd[c->slot], 0);
 	old->members--;
-	c->pd = pd;
-	c->pd_pa = cos_pd_pa(pd);
+	cos_pd_resync_all();		/* M2: no stale translation of c survives */
 	return 0;
 }
 
@@ -121,9 +158,6 @@ long cos_ioctl_pd(struct cos_sys *sys, void __user *arg)
 	if (req.op != COS_PD_SPLIT)
 		c1 = cos_comp_get(sys, req.c1);
 	if (!c0 || (req.op != COS_PD_SPLIT && !c1))
-		goto out;
-	err = -EBUSY;
-	if (sys->nr_running)
 		goto out;
 	switch (req.op) {
 	case COS_PD_MERGE:

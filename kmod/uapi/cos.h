@@ -151,7 +151,8 @@ struct cos_edges {
  * write each other's memory); COS_PD_SPLIT takes c0 out of its PD into a
  * new one of its own; COS_PD_SEPARATE marks c0 and c1 as never to share a
  * PD (a merge that would join them fails with EPERM; there is no undo).
- * For now only while no thread of the system runs (EBUSY).
+ * Allowed while threads run: a thread follows the new layout at once (the
+ * kernel resynchronises every CPU before the call returns).
  */
 #define COS_PD_MERGE	1
 #define COS_PD_SPLIT	2
