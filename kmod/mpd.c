@@ -144,22 +144,39 @@ void cos_pd_leave(struct cos_sys *sys, struct cos_comp *comp)
 
 long cos_ioctl_pd(struct cos_sys *sys, void __user *arg)
 {
-	struct cos_comp *c0, *c1 = NULL;
 	struct cos_pd_op req;
-	long err;
 
 	if (copy_from_user(&req, arg, sizeof(req)))
 		return -EFAULT;
-	if (req.pad || req.op < COS_PD_MERGE || req.op > COS_PD_SEPARATE)
+	if (req.pad)
+		return -EINVAL;
+	return cos_pd_op(sys, req.op, req.c0, req.c1, true);
+}
+
+/*
+ * One PD operation, from the host (ioctl) or from the policy component
+ * (COS_OP_PD, in the run loop: process context, interrupts on).
+ */
+long cos_pd_op(struct cos_sys *sys, u32 op, u32 i0, u32 i1, bool from_host)
+{
+	struct cos_comp *c0, *c1 = NULL;
+	long err;
+
+	if (op < COS_PD_MERGE || op > COS_PD_POLICY ||
+	    (op == COS_PD_POLICY && !from_host))
 		return -EINVAL;
 	mutex_lock(&sys->lock);
 	err = -ENOENT;
-	c0 = cos_comp_get(sys, req.c0);
-	if (req.op != COS_PD_SPLIT)
-		c1 = cos_comp_get(sys, req.c1);
-	if (!c0 || (req.op != COS_PD_SPLIT && !c1))
+	c0 = cos_comp_get(sys, i0);
+	if (op != COS_PD_SPLIT && op != COS_PD_POLICY)
+		c1 = cos_comp_get(sys, i1);
+	if (!c0 || (op != COS_PD_SPLIT && op != COS_PD_POLICY && !c1))
 		goto out;
-	switch (req.op) {
+	switch (op) {
+	case COS_PD_POLICY:
+		c0->policy = true;
+		err = 0;
+		break;
 	case COS_PD_MERGE:
 		err = cos_pd_merge(sys, c0, c1);
 		break;

@@ -158,8 +158,11 @@ static struct preempt_ops cos_preempt_ops = {
 /*
  * Preempt notifiers sit behind a static key that Linux patches into its
  * context-switch path. Turn it on at the first RUN, not at load time, so a
- * loaded but idle module costs Linux nothing and load/unload does not
- * rewrite the scheduler's code; cos_run_exit() turns it off again.
+ * loaded but idle module costs Linux nothing, and never turn it off: with
+ * no notifier registered it costs one static branch in the scheduler (as
+ * when KVM is loaded), while switching it off would rewrite the
+ * scheduler's hottest code again, which has been seen to hang QEMU's TCG
+ * guests. So the key is patched at most once per boot.
  */
 static DEFINE_MUTEX(cos_pn_lock);
 static bool cos_pn_on;
@@ -178,8 +181,7 @@ static void cos_preempt_notifiers_enable(void)
 
 void cos_run_exit(void)
 {
-	if (cos_pn_on)
-		preempt_notifier_dec();
+	/* The key's reference stays (see above); no notifier is left. */
 	cos_pn_on = false;
 }
 
@@ -279,6 +281,13 @@ static enum cos_next cos_syscall_op(struct cos_run_ctx *ctx,
 		if (!cos_inv_return(thd, r->di, r->si))
 			return COS_AGAIN;
 		break;		/* nothing to return to: a fault */
+	case COS_OP_PD:
+		/* The policy component changes protection domains: the same
+		 * operation as the host's ioctl; the resync IPIs also move
+		 * this CPU onto its thread's current PD. */
+		r->ax = thd->comp->policy ?
+			cos_pd_op(thd->sys, r->di, r->si, r->dx, false) : -EPERM;
+		return COS_AGAIN;
 	}
 	cos_fault_dispose(run, thd, 0, 0);
 	return COS_STOP;

@@ -53,6 +53,7 @@ struct cos_comp {
 	struct cos_pd *pd;		/* the PD it is in (see mpd.c) */
 	struct cos_pd lb_twin;		/* COS_THD_BENCH_LB: a copy of pd */
 	unsigned long fault_entry;	/* its fault handler, or 0 */
+	bool policy;			/* may change PDs (COS_OP_PD) */
 };
 
 /* What COS_OP_INVOKE saves of the caller, restored by COS_OP_RETURN. */
@@ -131,6 +132,7 @@ long cos_ioctl_edges(struct cos_sys *sys, void __user *arg);
 
 /* mpd.c */
 long cos_ioctl_pd(struct cos_sys *sys, void __user *arg);
+long cos_pd_op(struct cos_sys *sys, u32 op, u32 c0, u32 c1, bool from_host);
 void cos_pd_leave(struct cos_sys *sys, struct cos_comp *comp);
 
 /* inv.c: the run loop's invocation ops; the thread is not running. */

@@ -157,6 +157,7 @@ struct cos_edges {
 #define COS_PD_MERGE	1
 #define COS_PD_SPLIT	2
 #define COS_PD_SEPARATE	3
+#define COS_PD_POLICY	4	/* c0 may use COS_OP_PD (host only) */
 
 #ifndef __ASSEMBLER__
 struct cos_pd_op {
@@ -294,6 +295,9 @@ struct cos_run {
 #define COS_OP_YIELD	3	/* returns 0 through the slow path (lets Linux run pending work) */
 #define COS_OP_INVOKE	4	/* RDI = capability, RSI, RDX, R10, R8 = arguments */
 #define COS_OP_RETURN	5	/* RDI, RSI = the two return words */
+#define COS_OP_PD	6	/* policy component only: RDI = COS_PD_MERGE/
+				 * SPLIT/SEPARATE, RSI, RDX = component ids;
+				 * returns 0 or -errno (-EPERM if not the policy) */
 
 /*
  * Invocation (migrating threads). COS_OP_INVOKE through a capability the
