@@ -9,7 +9,7 @@
 #include "harness.h"
 
 COS_SNIPPET(mpd_probe); COS_SNIPPET(inv_loop); COS_SNIPPET(inv_chain);
-COS_SNIPPET(spin);
+COS_SNIPPET(spin); COS_SNIPPET(mpd_policy);
 
 #define N 8
 
@@ -208,7 +208,7 @@ int main(void)
 	int set[N], i, bad = 0, ops = 0, probes = 0;
 	uint64_t rng = 0x9e3779b97f4a7c15ull;
 
-	tap_plan(11);
+	tap_plan(13);
 	sys_make(&s);
 	tap_ok(probe(&s, 0, 1) == 0, "separate PDs: component 0 faults reading component 1");
 	tap_ok(!pd(&s, COS_PD_MERGE, 0, 1) && probe(&s, 0, 1) == 1 && probe(&s, 1, 0) == 1,
@@ -276,6 +276,37 @@ int main(void)
 			      r.exit.status == 0;
 		}
 		tap_ok(ok, "a chain of three invokes right separated, partly merged and fully merged");
+		close(s.fd);
+	}
+
+	/* The policy component: it may merge and split; others may not. */
+	{
+		struct cos_bare_opts o = { .slot = 20 };
+		struct cos_bare pol;
+		int st[3];
+
+		sys_make(&s);
+		cos_bare_load(s.fd, SNIP(mpd_policy), &o, &pol);
+		for (i = 0; i < 3; i++) {
+			struct cos_regs regs;
+			struct cos_run r = { .thd = pol.thd };
+
+			if (i == 1)
+				cos_pd(s.fd, COS_PD_POLICY, pol.comp, 0);
+			cos_thd_get_regs(s.fd, pol.thd, &regs);
+			regs.rip = pol.code;
+			regs.r12 = i < 2 ? COS_PD_MERGE : COS_PD_SPLIT;
+			regs.r13 = s.c[1].comp;
+			regs.r14 = s.c[2].comp;
+			cos_thd_set_regs(s.fd, pol.thd, &regs);
+			st[i] = cos_run(s.fd, &r) || r.exit_reason != COS_EXIT_EXIT ?
+				-1 : (int)r.exit.status;
+			if (i == 1)
+				tap_ok(st[0] == EPERM && st[1] == 0 && probe(&s, 1, 2) == 1,
+				       "a component not marked policy gets EPERM; the policy merges (1 reads 2)");
+		}
+		tap_ok(st[2] == 0 && probe(&s, 1, 2) == 0 && probe(&s, 2, 1) == 0,
+		       "the policy splits them again");
 		close(s.fd);
 	}
 

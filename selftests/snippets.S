@@ -757,6 +757,20 @@ mpd_probe_at:
 SNIPPET_MARK mpd_probe, at
 SNIPPET_END mpd_probe
 
+/* Policy: COS_OP_PD with RDI = R12 (op), RSI = R13, RDX = R14; exit -RAX. */
+SNIPPET mpd_policy
+	movq	%r12, %rdi
+	movq	%r13, %rsi
+	movq	%r14, %rdx
+	movl	$COS_OP_PD, %eax
+	syscall
+	negq	%rax
+	movq	%rax, %rdi
+	movl	$COS_OP_EXIT, %eax
+	syscall
+	ud2
+SNIPPET_END mpd_policy
+
 /* Jump to address R12 (another component's code). */
 SNIPPET inv_jump
 	jmp	*%r12

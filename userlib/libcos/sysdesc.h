@@ -14,6 +14,7 @@
  *					FUNCTION(base, argument region)
  *	separate NAME NAME		never in one protection domain
  *	merge NAME NAME			start in one protection domain
+ *	policy NAME			NAME may merge and split PDs
  *
  * FILE is relative to the current directory, or else to the description's
  * own directory. Every component starts in a protection domain of its own.
@@ -34,6 +35,7 @@ struct cos_sd_comp {
 	char path[512];
 	int line, slot;			/* slot -1: the next free one */
 	int stack_pages;		/* main stack; 0: the default (4) */
+	int policy;			/* may change PDs (COS_OP_PD) */
 	void *img;
 	size_t len;
 	struct cos_elf elf;
