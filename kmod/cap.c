@@ -9,6 +9,47 @@
 #include <linux/uaccess.h>
 #include "sys.h"
 
+/*
+ * Point a user-level entry where it belongs now: the server function while
+ * both share a PD (and the capability has one), the client's stub
+ * otherwise. One 8-byte store: a racing call sees either (cos.h). Callers
+ * order it against PD changes (mpd.c).
+ */
+void cos_cap_flip(struct cos_comp *client, unsigned int id)
+{
+	struct cos_cap *cap = &client->caps[id];
+	unsigned long fn = cap->stub;
+
+	if (cap->direct && cap->server->pd == client->pd)
+		fn = cap->direct;
+	WRITE_ONCE(client->captbl[id].fn, fn);
+}
+
+void cos_cap_flip_all(struct cos_sys *sys)
+{
+	unsigned int i, c;
+
+	for (i = 0; i < COS_MAX_COMPS; i++)
+		for (c = 0; sys->comps[i] && c < sys->comps[i]->nr_caps; c++)
+			cos_cap_flip(sys->comps[i], c);
+}
+
+/*
+ * Entries the client does not hold point at its stub (once it has one),
+ * so calling through them gets COS_ERR_NOCAP from the kernel rather than
+ * a jump to address 0.
+ */
+static void cos_captbl_fill(struct cos_comp *client, unsigned long stub)
+{
+	unsigned int i;
+
+	for (i = 0; i < PAGE_SIZE / sizeof(struct cos_ucap); i++) {
+		WRITE_ONCE(client->captbl[i].word, COS_UCAP_WORD(i, client->id));
+		if (stub && i >= client->nr_caps)
+			WRITE_ONCE(client->captbl[i].fn, stub);
+	}
+}
+
 long cos_ioctl_fault_handler(struct cos_sys *sys, void __user *arg)
 {
 	struct cos_fault_handler req;
@@ -63,9 +104,18 @@ long cos_ioctl_edges(struct cos_sys *sys, void __user *arg)
 
 			if (n >= req.max)
 				continue;	/* count only */
-			e.invocations = req.flags & COS_EDGES_RESET ?
-					xchg(&cap->invocations, 0) :
-					READ_ONCE(cap->invocations);
+			if (req.flags & COS_EDGES_RESET) {
+				e.invocations = xchg(&cap->invocations, 0);
+				e.intra = xchg(&client->capcnt[c].calls, 0);
+			} else {
+				e.invocations = READ_ONCE(cap->invocations);
+				e.intra = READ_ONCE(client->capcnt[c].calls);
+			}
+			/* the runtime's count nets out stub calls (cos.h):
+			 * a call racing with the reset may show as -1 */
+			if ((s64)e.intra < 0)
+				e.intra = 0;
+			e.invocations += e.intra;
 			if (copy_to_user(&rows[n], &e, sizeof(e)))
 				err = -EFAULT;
 		}
@@ -81,6 +131,7 @@ long cos_ioctl_cap_create(struct cos_sys *sys, void __user *arg)
 {
 	struct cos_cap_create req;
 	struct cos_comp *client, *server;
+	struct cos_cap *cap;
 	long err;
 
 	if (copy_from_user(&req, arg, sizeof(req)))
@@ -100,7 +151,9 @@ long cos_ioctl_cap_create(struct cos_sys *sys, void __user *arg)
 	err = -EINVAL;
 	if (req.entry < server->base || req.entry >= server->end ||
 	    (req.client_fn && (req.client_fn < client->base ||
-			       req.client_fn >= client->end)))
+			       req.client_fn >= client->end)) ||
+	    (req.server_fn && (!req.client_fn || req.server_fn < server->base ||
+			       req.server_fn >= server->end)))
 		goto out;
 	err = -ENOSPC;
 	if (client->nr_caps == COS_MAX_CAPS)
@@ -116,11 +169,14 @@ long cos_ioctl_cap_create(struct cos_sys *sys, void __user *arg)
 	err = -EFAULT;
 	if (copy_to_user(arg, &req, sizeof(req)))
 		goto out;
-	client->caps[req.id].entry = req.entry;
-	client->caps[req.id].server = server;
-	WRITE_ONCE(client->captbl[req.id].cap, req.id);
-	WRITE_ONCE(client->captbl[req.id].fn, req.client_fn);
+	cap = &client->caps[req.id];
+	cap->entry = req.entry;
+	cap->server = server;
+	cap->stub = req.client_fn;
+	cap->direct = req.server_fn;
 	client->nr_caps++;
+	cos_captbl_fill(client, req.client_fn);
+	cos_cap_flip(client, req.id);
 	err = 0;
 out:
 	mutex_unlock(&sys->lock);

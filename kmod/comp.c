@@ -10,21 +10,42 @@
 #include "sys.h"
 #include "paging.h"
 
-/* The user-level capability table: a page of ours, read-only to it. */
-static int cos_comp_map_captbl(struct cos_sys *sys, struct cos_comp *comp)
+/*
+ * The user-level capability table, a page of ours read-only to the
+ * component, and its counter page after it, read+write (see cos.h). Both
+ * belong to the slot's page tables, which free them.
+ */
+static void *cos_comp_map_page(struct cos_sys *sys, struct cos_comp *comp,
+			       unsigned long va, u32 prot)
 {
 	void *page = cos_sys_page_alloc(sys);
 	u64 *pte;
 
 	if (IS_ERR(page))
-		return PTR_ERR(page);
-	pte = cos_pt_lookup(sys, comp->pt_root, comp->base + COS_CAPTBL_REGION);
+		return page;
+	pte = cos_pt_lookup(sys, comp->pt_root, va);
 	if (IS_ERR(pte)) {
 		cos_sys_page_free(sys, page);
-		return PTR_ERR(pte);
+		return pte;
 	}
-	WRITE_ONCE(*pte, __pa(page) | cos_pte_flags(COS_PROT_READ));
-	comp->captbl = page;
+	WRITE_ONCE(*pte, __pa(page) | cos_pte_flags(prot));
+	return page;
+}
+
+static int cos_comp_map_captbl(struct cos_sys *sys, struct cos_comp *comp)
+{
+	void *tbl, *cnt;
+
+	tbl = cos_comp_map_page(sys, comp, comp->base + COS_CAPTBL_REGION,
+				COS_PROT_READ);
+	if (IS_ERR(tbl))
+		return PTR_ERR(tbl);
+	comp->captbl = tbl;
+	cnt = cos_comp_map_page(sys, comp, comp->base + COS_CAPCNT_REGION,
+				COS_PROT_READ | COS_PROT_WRITE);
+	if (IS_ERR(cnt))
+		return PTR_ERR(cnt);	/* the table goes with pt_root */
+	comp->capcnt = cnt;
 	return 0;
 }
 
@@ -177,7 +198,7 @@ long cos_ioctl_mem_map(struct cos_sys *sys, void __user *arg)
 	err = -EINVAL;
 	if (m.addr < comp->base || m.addr + m.len > comp->end ||
 	    cos_args_overlap(comp, m.addr, m.len) ||
-	    (m.addr < comp->base + COS_CAPTBL_REGION + PAGE_SIZE &&
+	    (m.addr < comp->base + COS_CAPCNT_REGION + PAGE_SIZE &&
 	     m.addr + m.len > comp->base + COS_CAPTBL_REGION))
 		goto out_unlock;
 	err = -ENOSPC;

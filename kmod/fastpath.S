@@ -68,9 +68,9 @@ SYM_CODE_START(cos_fastpath_invoke)
 
 	/* The capability: count it, find the server and its entry. */
 	movq	COS_COMP_CAPS(%rax), %rbx
-	leaq	(%rdi,%rdi,2), %rbp
+	leaq	(%rdi,%rdi,4), %rbp
 	leaq	(%rbx,%rbp,8), %rbx			/* RBX = &caps[id] */
-	incq	COS_CAP_INVOCATIONS(%rbx)
+	lock incq COS_CAP_INVOCATIONS(%rbx)		/* exact across CPUs */
 	movq	COS_CAP_SERVER(%rbx), %r12
 	movq	COS_CAP_ENTRY(%rbx), %rcx		/* sysret RIP */
 	movq	CPU_VAR(COS_CPU_THD), %rbp

@@ -38,6 +38,6 @@
 #define COS_CAP_SERVER		0
 #define COS_CAP_ENTRY		8
 #define COS_CAP_INVOCATIONS	16
-#define COS_CAP_SIZE		24
+#define COS_CAP_SIZE		40
 
 #endif

@@ -73,7 +73,7 @@ void cos_inv_invoke(struct cos_thd *thd)
 		return;
 	}
 	cap = &client->caps[id];
-	cap->invocations++;
+	atomic64_inc((atomic64_t *)&cap->invocations);
 
 	f = &thd->inv[thd->depth++];
 	*f = (struct cos_inv_frame){

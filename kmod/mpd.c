@@ -23,6 +23,9 @@
  *      CPU uses a PD it should not, nor holds a stale translation.
  *  M3. Every later entry loads comp->pd_pa afresh (run loop, fast path),
  *      so a long-running thread follows the layout at its next interrupt.
+ *  M4. Capability entries point at server functions only between members
+ *      of one PD: a merge flips them after every CPU has the merged PD, a
+ *      split flips them back before it takes anything away.
  */
 #include <linux/slab.h>
 #include <linux/smp.h>
@@ -48,6 +51,19 @@ static void cos_pd_resync(void *unused)
 static void cos_pd_resync_all(void)
 {
 	on_each_cpu(cos_pd_resync, NULL, 1);
+}
+
+/* Point the capability entries of @pd's members where they belong now. */
+static void cos_pd_flip(struct cos_sys *sys, struct cos_pd *pd)
+{
+	unsigned int i, c;
+
+	for (i = 0; i < COS_MAX_COMPS; i++) {
+		struct cos_comp *m = sys->comps[i];
+
+		for (c = 0; m && m->pd == pd && c < m->nr_caps; c++)
+			cos_cap_flip(m, c);
+	}
 }
 
 static bool cos_separated(struct cos_sys *sys, u32 a, u32 b)
@@ -95,6 +111,7 @@ static int cos_pd_merge(struct cos_sys *sys, struct cos_comp *c0,
 		keep->members++;
 	}
 	cos_pd_resync_all();		/* M1, M2: nobody is on "gone" now */
+	cos_pd_flip(sys, keep);		/* M4: direct calls only now */
 	cos_pd_release(sys, gone);
 	kfree(gone);
 	return 0;
@@ -119,6 +136,8 @@ static int cos_pd_split(struct cos_sys *sys, struct cos_comp *c)
 	pd->members = 1;
 	c->pd = pd;
 	WRITE_ONCE(c->pd_pa, cos_pd_pa(pd));
+	cos_pd_flip(sys, old);		/* M4: no new direct call across */
+	cos_pd_flip(sys, pd);
 	cos_pd_resync_all();		/* M1: threads in c move to its PD */
 	WRITE_ONCE(old->pgd[c->slot], 0);
 	old->members--;

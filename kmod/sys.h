@@ -38,6 +38,8 @@ struct cos_cap {
 	struct cos_comp *server;	/* NULL: no capability at this id */
 	unsigned long entry;
 	u64 invocations;		/* inter-PD invocations, by the kernel */
+	unsigned long stub;		/* client_fn: its captbl entry across PDs */
+	unsigned long direct;		/* server_fn: the entry inside one PD */
 };
 
 /* The first fields are read by fastpath.S: see fastpath.h. */
@@ -48,6 +50,7 @@ struct cos_comp {
 	u32 id;
 	u32 slot;
 	struct cos_ucap *captbl;	/* the user-level table (read-only page) */
+	struct cos_ucount *capcnt;	/* its counters (component-writable) */
 	unsigned long base, end;	/* [base, end) may be mapped */
 	u64 *pt_root;			/* table the slot entry points to */
 	struct cos_pd *pd;		/* the PD it is in (see mpd.c) */
@@ -129,6 +132,8 @@ int cos_args_map_comp(struct cos_sys *sys, struct cos_comp *c);
 long cos_ioctl_cap_create(struct cos_sys *sys, void __user *arg);
 long cos_ioctl_fault_handler(struct cos_sys *sys, void __user *arg);
 long cos_ioctl_edges(struct cos_sys *sys, void __user *arg);
+void cos_cap_flip(struct cos_comp *client, unsigned int id);
+void cos_cap_flip_all(struct cos_sys *sys);
 
 /* mpd.c */
 long cos_ioctl_pd(struct cos_sys *sys, void __user *arg);

@@ -72,12 +72,13 @@ int main(void)
 	}
 	for (i = 0; ok && i < NFNS; i++) {
 		char entry[64];
-		uint64_t at;
+		uint64_t at, fn;
 
 		snprintf(entry, sizeof(entry), "__cos_entry_calc_%s", fns[i]);
 		ok &= !cos_elf_symbol(&e, entry, &at) &&
+		      !cos_elf_symbol(&e, entry + strlen("__cos_entry_"), &fn) &&
 		      cos_cap_create_fn(fd, cli.comp, srv.comp, srv.base + at,
-					cli.base + stub) == i;
+					cli.base + stub, srv.base + fn) == i;
 	}
 	tap_ok(ok, "calc and calcuser loaded, 5 capabilities wired by symbol %s", err);
 

@@ -260,10 +260,15 @@ static void test_captbl(void)
 	     !cap(&s, 0, 1, 0);
 	stub = s.c[0].code + 8;	/* any address in the client's slot */
 	ok = ok && cos_cap_create_fn(s.fd, s.c[0].comp, s.c[1].comp, s.c[1].code,
-				     stub) == 1 &&
+				     stub, 0) == 1 &&
 	     cos_cap_create_fn(s.fd, s.c[0].comp, s.c[1].comp, s.c[1].code,
-			       s.c[1].code) == -EINVAL &&
-	     !set_regs0(&s, stub, 0, 0, 0) && !run0(&s, &r);
+			       s.c[1].code, 0) == -EINVAL &&
+	     cos_cap_create_fn(s.fd, s.c[0].comp, s.c[1].comp, s.c[1].code,
+			       stub, s.c[0].code) == -EINVAL &&
+	     cos_cap_create_fn(s.fd, s.c[0].comp, s.c[1].comp, s.c[1].code,
+			       0, s.c[1].code) == -EINVAL &&
+	     !set_regs0(&s, stub, COS_UCAP_WORD(1, s.c[0].comp), 0, 0) &&
+	     !run0(&s, &r);
 	tap_ok(ok && r.exit_reason == COS_EXIT_FAULT && r.fault.vector == 14 &&
 	       r.fault.error_code == 7 &&
 	       r.fault.address == s.c[0].base + COS_CAPTBL_REGION + 16 &&

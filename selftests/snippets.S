@@ -731,12 +731,23 @@ SNIPPET inv_badcap
 SNIPPET_END inv_badcap
 
 /* The capability table is read-only and the kernel's: entry 1 holds the
- * stub address given at creation (R12) and id 1; a write faults. */
+ * stub address given at creation (R12) and its word R13 (id 1 << 32 | the
+ * client); entry 7, not held, the same stub and id 7; the counter page
+ * after it is writable; a write to the table faults. */
 SNIPPET inv_captbl
 	movq	COS_CAPTBL_REGION + 16(%rdi), %rax
 	cmpq	%r12, %rax
 	jne	1f
-	cmpq	$1, COS_CAPTBL_REGION + 24(%rdi)
+	cmpq	%r13, COS_CAPTBL_REGION + 24(%rdi)
+	jne	1f
+	cmpq	%r12, COS_CAPTBL_REGION + 7 * 16(%rdi)
+	jne	1f
+	movabsq	$(6 << 32), %rax
+	addq	%r13, %rax
+	cmpq	%rax, COS_CAPTBL_REGION + 7 * 16 + 8(%rdi)
+	jne	1f
+	incq	COS_CAPCNT_REGION + 16(%rdi)
+	cmpq	$1, COS_CAPCNT_REGION + 16(%rdi)
 	jne	1f
 inv_captbl_at:
 	movq	$0, COS_CAPTBL_REGION + 16(%rdi)

@@ -10,7 +10,7 @@ long calc_add(long a, long b) { return a + b; }
 long calc_sub(long a, long b) { return a - b; }
 long calc_div(long a, long b) { return a / b; }
 long calc_mix(long a, long b, long c, long d) { return a + 3 * b + 5 * c + 7 * d; }
-long calc_whoami(void) { return cos_caller(); }
+long calc_whoami(COS_CALLER_PARAMS(0)) { return cos_caller(); }
 
 /* Started as a thread, calc has nothing to do. */
 long cos_main(unsigned long base, unsigned long data)

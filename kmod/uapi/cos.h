@@ -22,8 +22,8 @@
 #include <linux/ioctl.h>
 #endif
 
-#define COS_ABI_MAJOR	1
-#define COS_ABI_MINOR	1
+#define COS_ABI_MAJOR	2
+#define COS_ABI_MINOR	0
 
 /* ---- COS_VERSION ------------------------------------------------------ */
 #define COS_FEAT_LA57	(1ull << 0)	/* 5-level paging: slots are 2^48 bytes */
@@ -97,6 +97,10 @@ struct cos_cap_create {
 	__u64 client_fn;	/* in: the client's invocation stub (inside its
 				 * slot), written into its capability table
 				 * entry; 0 for none */
+	__u64 server_fn;	/* in: the server function itself (inside the
+				 * server's slot), which the entry points to
+				 * while client and server share a PD; 0: the
+				 * stub always (needs client_fn) */
 };
 #endif
 
@@ -104,25 +108,50 @@ struct cos_cap_create {
  * The user-level capability table: one read-only page at slot base +
  * COS_CAPTBL_REGION in every component, written only by the kernel. Entry
  * i belongs to capability i: the function the client calls to invoke it
- * (its inter-PD stub now; the server's function itself once MPD puts both
- * in one protection domain) and the capability id the stub passes on.
+ * and a word it passes as the fifth argument (R8):
+ *   fn   - the client's inter-PD stub (client_fn) while client and server
+ *          are in different PDs; the server function (server_fn) while
+ *          they share one ("capability flipping"). One aligned 8-byte
+ *          store flips it, so a racing call takes either, never neither.
+ *   word - COS_UCAP_WORD(capability id, client id), constant: the stub
+ *          takes the id from the high half, a server function called
+ *          directly finds its caller in the low half (R8 = the caller on
+ *          the kernel path too).
+ * Once a component holds a capability with a stub, every entry it does
+ * not hold points at that stub with its own id, so calling through one
+ * gets COS_ERR_NOCAP from the kernel.
+ *
+ * The page after it (COS_CAPCNT_REGION, read+write to the component)
+ * holds one struct cos_ucount per entry: the client's runtime adds one on
+ * every call through entry i, and its stub takes the one back before it
+ * enters the kernel, which counts inter-PD invocations itself. The sum is
+ * the capability's edge count (COS_EDGES); a component can only distort
+ * its own edges' counts.
  */
 #define COS_CAPTBL_REGION	0x5fe00000
+#define COS_CAPCNT_REGION	(COS_CAPTBL_REGION + 4096)
+#define COS_UCAP_WORD(cap, client)	(((__u64)(cap) << 32) | (client))
 #ifndef __ASSEMBLER__
 struct cos_ucap {
 	__u64 fn;
-	__u64 cap;
+	__u64 word;
+};
+
+struct cos_ucount {
+	__u64 calls;		/* intra-PD calls (net of stub calls) */
+	__u64 pad;
 };
 #endif
 
 /* ---- COS_EDGES ------------------------------------------------------------ */
 /*
- * Edge statistics: the invocations each capability carried (counted by the
- * kernel on the inter-PD path), one row per capability; the sum over the
- * rows of one client/server pair is that edge's count. With
+ * Edge statistics: the invocations each capability carried, one row per
+ * capability: inter-PD ones counted by the kernel, intra-PD ones by the
+ * client's runtime in its counter page (see COS_CAPCNT_REGION); the sum
+ * over the rows of one client/server pair is that edge's count. With
  * COS_EDGES_RESET every counter is read and zeroed in one atomic exchange,
- * so windows neither lose nor double-count (give or take an invocation
- * racing on another CPU).
+ * so windows neither lose nor double-count (an invocation racing with the
+ * reset lands in one window or the next).
  */
 #define COS_EDGES_RESET	(1 << 0)
 
@@ -132,7 +161,8 @@ struct cos_edge {
 	__u32 server;
 	__u32 cap;		/* the client's capability id */
 	__u32 pad;
-	__u64 invocations;
+	__u64 invocations;	/* all of them */
+	__u64 intra;		/* of which direct calls inside one PD */
 };
 
 struct cos_edges {

@@ -58,10 +58,11 @@ int cos_mem_map(int fd, unsigned int comp, uint64_t addr, uint64_t len,
 }
 
 int cos_cap_create_fn(int fd, unsigned int client, unsigned int server,
-		      uint64_t entry, uint64_t client_fn)
+		      uint64_t entry, uint64_t client_fn, uint64_t server_fn)
 {
 	struct cos_cap_create c = { .client = client, .server = server,
-				    .entry = entry, .client_fn = client_fn };
+				    .entry = entry, .client_fn = client_fn,
+				    .server_fn = server_fn };
 	int err = cos_ioctl(fd, COS_CAP_CREATE, &c);
 
 	return err ? err : (int)c.id;
@@ -70,7 +71,7 @@ int cos_cap_create_fn(int fd, unsigned int client, unsigned int server,
 int cos_cap_create(int fd, unsigned int client, unsigned int server,
 		   uint64_t entry)
 {
-	return cos_cap_create_fn(fd, client, server, entry, 0);
+	return cos_cap_create_fn(fd, client, server, entry, 0, 0);
 }
 
 int cos_thd_create(int fd, unsigned int comp, unsigned int flags,
@@ -136,6 +137,7 @@ int cos_bare_load_comp(int fd, const void *image, size_t len,
 	uint64_t stack_len;
 	int comp, err;
 
+	out->rt = 0;
 	if (opts) {
 		o = *opts;
 		if (!o.stack_pages)
@@ -174,6 +176,7 @@ int cos_bare_load_comp(int fd, const void *image, size_t len,
 				cc.base + COS_CAPTBL_REGION };
 			pool = 1;
 		}
+		out->rt = pool;
 		err = cos_elf_load(fd, comp, cc.base, image, len,
 				   o.name ? o.name : "component", all, n,
 				   &out->code, o.err ? o.err : dummy,
@@ -240,11 +243,34 @@ int cos_bare_load(int fd, const void *image, size_t len,
 	if (thd < 0)
 		return thd;
 	out->thd = thd;
-	if (!out->data) {	/* an ELF component: data = its argument region */
-		regs.rsi = out->base + COS_ARG_REGION + (uint64_t)thd * COS_ARG_SIZE;
-		return cos_thd_set_regs(fd, thd, &regs);
+	return out->rt ? cos_rt_thd_setup(fd, out, thd, &regs) : 0;
+}
+
+int cos_rt_thd_setup(int fd, const struct cos_bare *b, unsigned int thd,
+		     struct cos_regs *regs)
+{
+	uint64_t top[512] = { 0 };	/* the top page, header at its end */
+	uint64_t lo = b->base + COS_THD_STACK_REGION + (uint64_t)thd * COS_STACK_SIZE;
+	int err;
+
+	if (b->rt) {
+		if (thd >= COS_MAX_THREADS)
+			return -E2BIG;
+		top[511] = -1ull;		/* top - 8: not a pool stack */
+		top[510] = 0;			/* top - 16: no caller */
+		top[509] = thd;			/* top - 24: cos_thread */
+		/* the first page stays unmapped: the guard */
+		err = cos_mem_map(fd, b->comp, lo + 4096, COS_STACK_SIZE - 8192,
+				  COS_PROT_READ | COS_PROT_WRITE, NULL, 0);
+		if (!err)
+			err = cos_mem_map(fd, b->comp, lo + COS_STACK_SIZE - 4096, 4096,
+					  COS_PROT_READ | COS_PROT_WRITE, top, sizeof(top));
+		if (err)
+			return err;
+		regs->rsp = lo + COS_STACK_SIZE - COS_STACK_HDR;
+		regs->rsi = b->base + COS_ARG_REGION + (uint64_t)thd * COS_ARG_SIZE;
 	}
-	return 0;
+	return cos_thd_set_regs(fd, thd, regs);
 }
 
 const char *cos_exit_name(unsigned int reason)

@@ -23,9 +23,10 @@ int cos_mem_map(int fd, unsigned int comp, uint64_t addr, uint64_t len,
 /* A capability for @client to invoke @server at @entry; its id or -errno. */
 int cos_cap_create(int fd, unsigned int client, unsigned int server,
 		   uint64_t entry);
-/* The same, with the client's invocation stub for its capability table. */
+/* The same, with the client's invocation stub for its capability table and
+ * the server function for calls while both share a PD (0: none). */
 int cos_cap_create_fn(int fd, unsigned int client, unsigned int server,
-		      uint64_t entry, uint64_t client_fn);
+		      uint64_t entry, uint64_t client_fn, uint64_t server_fn);
 int cos_thd_create(int fd, unsigned int comp, unsigned int flags,
 		   const struct cos_regs *regs);
 int cos_thd_get_regs(int fd, unsigned int thd, struct cos_regs *regs);
@@ -66,7 +67,16 @@ struct cos_bare_opts {
 struct cos_bare {
 	unsigned int comp, thd;
 	uint64_t base, code, data, stack_top;
+	int rt;			/* an ELF component with the runtime */
 };
+
+/*
+ * Give thread @thd of @b its registers: @regs as given, and for a
+ * component with the runtime its own stack (mapped here, with the header
+ * of cos_stacks.h) and its argument region as cos_main's data. 0/-errno.
+ */
+int cos_rt_thd_setup(int fd, const struct cos_bare *b, unsigned int thd,
+		     struct cos_regs *regs);
 
 int cos_bare_load(int fd, const void *image, size_t len,
 		  const struct cos_bare_opts *opts, struct cos_bare *out);

@@ -246,6 +246,10 @@ static int sd_resolve_cap(const char *name, uint64_t value, void *arg)
 		snprintf(c->patch_names[id], sizeof(c->patch_names[id]), "%s", name);
 		c->patches[id] = (struct cos_elf_patch){ c->patch_names[id], (uint64_t)id };
 		c->cap_entry[id] = at;
+		/* the function itself, for calls inside one PD */
+		if (cos_elf_symbol(&sd->comps[im->server].elf, rest,
+				   &c->cap_direct[id]))
+			c->cap_direct[id] = 0;
 		c->cap_server[id] = im->server;
 		c->ncaps++;
 		return 0;
@@ -352,7 +356,9 @@ int cos_sd_load(int fd, struct cos_sysdesc *sd, char *err, size_t errlen)
 
 			ret = cos_cap_create_fn(fd, c->bare.comp, s->bare.comp,
 						s->bare.base + c->cap_entry[j],
-						c->inv_stub ? c->bare.base + c->inv_stub : 0);
+						c->inv_stub ? c->bare.base + c->inv_stub : 0,
+						c->inv_stub && c->cap_direct[j] ?
+						s->bare.base + c->cap_direct[j] : 0);
 			if (ret != j)
 				return sd_fail(err, errlen, sd->file, c->line,
 					       "capability %s -> %s: %s", c->name, s->name,
@@ -389,10 +395,8 @@ int cos_sd_load(int fd, struct cos_sysdesc *sd, char *err, size_t errlen)
 		ret = cos_thd_create(fd, c->bare.comp, 0, &regs);
 		if (ret >= 0) {
 			sd->thread_ids[i] = ret;
-			/* cos_main's data: the thread's argument region */
-			regs.rsi = c->bare.base + COS_ARG_REGION +
-				   (uint64_t)ret * COS_ARG_SIZE;
-			ret = cos_thd_set_regs(fd, ret, &regs);
+			/* its own stack; cos_main's data: its argument region */
+			ret = cos_rt_thd_setup(fd, &c->bare, ret, &regs);
 		}
 		if (ret < 0)
 			return sd_fail(err, errlen, sd->file, sd->thread_lines[i],

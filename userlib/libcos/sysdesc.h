@@ -44,6 +44,7 @@ struct cos_sd_comp {
 	struct cos_elf_patch patches[COS_MAX_PATCHES];
 	char patch_names[COS_MAX_PATCHES][96];
 	uint64_t cap_entry[COS_MAX_PATCHES];	/* server entry offset, per cap id */
+	uint64_t cap_direct[COS_MAX_PATCHES];	/* server function offset, or 0 */
 	int cap_server[COS_MAX_PATCHES];
 	uint64_t inv_stub;		/* offset of its cos_inv_stub, or 0 */
 };

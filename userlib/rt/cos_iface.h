@@ -19,8 +19,15 @@
  * A server does COS_IFACE_SERVER(CALC_IFACE) once and defines
  * long calc_add(long a, long b). The loader points capabilities at
  * __cos_entry_calc_add, a stub that takes a stack from the component's
- * stack pool, calls the function and returns its result; the caller's
- * component id is in cos_caller() during the call.
+ * stack pool, calls the function and returns its result, and gives the
+ * kernel calc_add itself for calls inside one PD (which run on the
+ * caller's stack). A function that needs to know its caller takes
+ * COS_CALLER_PARAMS(n) after its n arguments and reads cos_caller():
+ *
+ *	long calc_whoami(COS_CALLER_PARAMS(0)) { return cos_caller(); }
+ *	long calc_scale(long a, COS_CALLER_PARAMS(1)) { ... }
+ *
+ * (the caller's id arrives as the fifth argument either way).
  */
 #ifndef COS_IFACE_H
 #define COS_IFACE_H
@@ -44,23 +51,27 @@
  * Client stubs. Per function, a read-only word with the capability id
  * (written by the loader before it maps the image) selects the entry of
  * the component's capability table (a read-only page the kernel writes,
- * see cos.h); the stub calls the function in that entry: the inter-PD
- * invocation stub cos_inv_stub, which gets the entry as a fifth argument
- * and finds the capability id there. A function that ignores a fifth
- * argument (the server's own, once both share a PD) works the same.
+ * see cos.h). The call counts itself in the entry's counter and calls the
+ * entry's function with the entry's word as a fifth argument: that is the
+ * inter-PD stub cos_inv_stub (which takes the count back: the kernel
+ * counts those) or, while client and server share a PD, the server
+ * function itself, and the call costs an increment and an indirect call.
+ * The increment is atomic so that threads on several CPUs calling through
+ * one entry lose no count.
  */
-typedef long (*cos_ucap_fn)(long, long, long, long, const struct cos_ucap *);
+typedef long (*cos_ucap_fn)(long, long, long, long, unsigned long);
 extern const volatile unsigned long cos_captbl_addr;	/* set by the loader */
-long cos_inv_stub(long a0, long a1, long a2, long a3, const struct cos_ucap *u);
+long cos_inv_stub(long a0, long a1, long a2, long a3, unsigned long word);
 
 static inline long cos_call(unsigned long id, long a0, long a1, long a2,
 			    long a3)
 {
 	const struct cos_ucap *u = (const struct cos_ucap *)cos_captbl_addr + id;
+	struct cos_ucount *n = (struct cos_ucount *)
+		((unsigned long)u + (COS_CAPCNT_REGION - COS_CAPTBL_REGION));
 
-	if (id >= 4096 / sizeof(struct cos_ucap) || !u->fn)
-		return COS_ERR_NOCAP;
-	return ((cos_ucap_fn)u->fn)(a0, a1, a2, a3, u);
+	__atomic_fetch_add(&n->calls, 1, __ATOMIC_RELAXED);
+	return ((cos_ucap_fn)u->fn)(a0, a1, a2, a3, u->word);
 }
 
 #define COS_CLIENT_FN(iface, fn, n)					\
@@ -85,7 +96,6 @@ static inline long cos_call(unsigned long id, long a0, long a1, long a2,
  * COS_ERR_NOSTACK to the caller.
  */
 #define COS_SERVER_FN(iface, fn, n)					\
-	long iface##_##fn(COS_ARGS_##n);				\
 	asm(".pushsection .text\n"					\
 	    ".globl __cos_entry_" #iface "_" #fn "\n"			\
 	    "__cos_entry_" #iface "_" #fn ":\n"				\
@@ -110,9 +120,21 @@ static inline long cos_call(unsigned long id, long a0, long a1, long a2,
 	    "	jmp cos_server_entry\n"					\
 	    ".popsection\n");
 
-/* The component that invoked the running server function. */
-long cos_caller(void);
-/* The thread that runs it. */
+/* The caller's component id, in a function with COS_CALLER_PARAMS(n). */
+#define COS_UNUSED __attribute__((unused))
+#define COS_CALLER_PARAMS_0 COS_UNUSED long __cos_p0, COS_CALLER_PARAMS_1
+#define COS_CALLER_PARAMS_1 COS_UNUSED long __cos_p1, COS_CALLER_PARAMS_2
+#define COS_CALLER_PARAMS_2 COS_UNUSED long __cos_p2, COS_CALLER_PARAMS_3
+#define COS_CALLER_PARAMS_3 COS_UNUSED long __cos_p3, COS_CALLER_PARAMS_4
+#define COS_CALLER_PARAMS_4 unsigned long __cos_from
+#define COS_CALLER_PARAMS(n) COS_CALLER_PARAMS_##n
+#define cos_caller() ((long)(unsigned int)__cos_from)
+
+/*
+ * The thread running this code: kept in the header at the top of every
+ * stack a thread runs on (its own stack, and pool stacks), so it is right
+ * in server functions called directly inside one PD too.
+ */
 long cos_thread(void);
 
 /*

@@ -12,4 +12,20 @@
 /* Stack i: [region + i*size + 4 KiB, region + (i+1)*size): the first page
  * of every stack stays unmapped as its guard. */
 
+/* Thread t's own stack in the component it starts in, the same geometry:
+ * [region + t*size + 4 KiB, region + (t+1)*size). */
+#define COS_THD_STACK_REGION 0x4f000000
+
+/*
+ * Every stack a thread runs on (its own, or a pool stack a server entry
+ * took) starts with a header at its top, so code anywhere on the stack
+ * (a server function called directly inside one PD too) finds it by
+ * rounding RSP up to COS_STACK_SIZE:
+ *   top - 8:  the pool stack's index (-1: a thread's own stack)
+ *   top - 16: the caller's component id (0 on a thread's own stack)
+ *   top - 24: the thread id (cos_thread)
+ *   top - 32: padding; RSP starts here, 16-byte aligned
+ */
+#define COS_STACK_HDR	32
+
 #endif

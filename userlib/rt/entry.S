@@ -7,8 +7,8 @@
  * (mapped by the loader, each with an unmapped guard page below), and a
  * bitmap word cos_stack_busy. Claiming and releasing use lock bts/btr on
  * the bitmap, so concurrent threads never share a stack and there is no
- * ABA problem. Stack i's top holds the caller's component id while the
- * function runs (cos_caller).
+ * ABA problem. Stack i's top holds a header (cos_stacks.h) with the
+ * thread id while the function runs (cos_thread).
  */
 #include "cos.h"
 #include "cos_stacks.h"
@@ -65,11 +65,11 @@ cos_server_entry:
 	addq	cos_stack_area(%rip), %rax	/* top of stack RCX */
 	movq	%rax, %rsp
 	pushq	%rcx			/* top - 8: stack index */
-	pushq	%r8			/* top - 16: caller, for cos_caller */
+	pushq	%r8			/* top - 16: caller */
 	pushq	%r12			/* top - 24: thread id, for cos_thread */
 	pushq	%r12			/* top - 32: keeps RSP 16-byte aligned */
 	movq	%r10, %rcx
-	call	*%r11
+	call	*%r11			/* R8 = the caller: COS_CALLER_PARAMS */
 	movq	%rax, %rdi		/* result */
 	addq	$16, %rsp
 	popq	%r8
@@ -91,10 +91,17 @@ cos_server_entry:
 	.globl	cos_inv_stub
 /*
  * The inter-PD invocation stub a capability table entry points to:
- * RDI, RSI, RDX, RCX = arguments, R8 = the entry (struct cos_ucap).
+ * RDI, RSI, RDX, RCX = arguments, R8 = the entry's word (capability id
+ * << 32 | our id). cos_call counted the call in the entry's counter; the
+ * kernel counts inter-PD invocations itself, so take that one back.
  */
 cos_inv_stub:
-	movq	8(%r8), %r11		/* the capability id */
+	shrq	$32, %r8			/* the capability id */
+	movq	%r8, %r11
+	shlq	$4, %r11
+	addq	cos_captbl_addr(%rip), %r11
+	lock decq (COS_CAPCNT_REGION - COS_CAPTBL_REGION)(%r11)
+	movq	%r8, %r11
 	movq	%rcx, %r8
 	movq	%rdx, %r10
 	movq	%rsi, %rdx
@@ -102,15 +109,6 @@ cos_inv_stub:
 	movq	%r11, %rdi
 	movl	$COS_OP_INVOKE, %eax
 	syscall
-	ret
-
-	.globl	cos_caller
-/* The caller id sits just below this stack's index, at top - 16. */
-cos_caller:
-	movq	%rsp, %rax
-	addq	$(COS_STACK_SIZE - 1), %rax
-	andq	$~(COS_STACK_SIZE - 1), %rax	/* this stack's top (stacks are aligned) */
-	movq	-16(%rax), %rax
 	ret
 
 	.globl	cos_thread
