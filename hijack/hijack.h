@@ -50,6 +50,9 @@ struct cos_cpu {
 	void *thd;			/* running thread (kmod's struct cos_thd) */
 	unsigned long pcid;		/* PCID bits for CR3 loads of PDs */
 	bool installed;			/* module vectors live on this CPU */
+	bool exited;			/* the run loop hands an interrupt that
+					 * came from component mode to Linux:
+					 * thd->hw is the thread's, stable */
 	u64 installs;
 };
 

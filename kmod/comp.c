@@ -97,7 +97,6 @@ long cos_ioctl_comp_create(struct cos_sys *sys, void __user *arg)
 		goto out_pdobj;
 	cos_pd_add(comp->pd, comp);
 	comp->pd->members = 1;
-	comp->pd_pa = cos_pd_pa(comp->pd);
 	err = cos_args_map_comp(sys, comp);
 	if (err)
 		goto out_pd;

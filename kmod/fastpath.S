@@ -20,6 +20,12 @@
  *      interrupts are off and NMI, #MC and #DB run on IST stacks.
  *  F4. thd->comp, thd->depth and thd->inv mean the same as in inv.c; the
  *      slow path and the fast path can take turns on one thread.
+ *  F6. thd->seq is odd while thd->pd, thd->depth or a frame's pd change
+ *      and until CR3 holds the new PD; the lock prefix makes the odd
+ *      value visible before anything else (mpd.c, cos_thd_holds).
+ *  F5. The caller is thd->comp only if the syscall came from its code;
+ *      from a server function called directly inside one PD, the slow
+ *      path finds the caller by the ip (cos_thd_running_comp).
  */
 #include <linux/linkage.h>
 #include <asm/percpu.h>
@@ -44,13 +50,18 @@ SYM_CODE_START(cos_fastpath_invoke)
 	movq	%rsp, CPU_VAR(COS_CPU_SCRATCH)		/* user RSP */
 	movq	CPU_VAR(COS_CPU_THD), %rsp		/* RSP = thd (F3) */
 	movq	COS_THD_COMP(%rsp), %rax		/* RAX = client */
+	cmpq	COS_COMP_BASE(%rax), %rcx		/* called from its code? */
+	jb	.Linvoke_slow				/* (or a direct callee's) */
+	cmpq	COS_COMP_END(%rax), %rcx
+	jae	.Linvoke_slow
 	cmpq	COS_COMP_NR_CAPS(%rax), %rdi
 	jae	.Linvoke_slow
 	movq	COS_THD_DEPTH(%rsp), %r9
 	cmpq	$COS_INV_DEPTH_MAX, %r9
 	jae	.Linvoke_slow
 
-	/* Push the caller's frame: thd->inv[depth++]. */
+	/* Push the caller's frame: thd->inv[depth++] (F6: seq odd). */
+	lock incq COS_THD_SEQ(%rsp)
 	incq	COS_THD_DEPTH(%rsp)
 	imulq	$COS_FR_SIZE, %r9, %r9
 	leaq	COS_THD_INV(%rsp,%r9), %rsp		/* RSP = frame */
@@ -65,15 +76,17 @@ SYM_CODE_START(cos_fastpath_invoke)
 	movq	%r15, COS_FR_R15(%rsp)
 	movq	CPU_VAR(COS_CPU_SCRATCH), %rbx
 	movq	%rbx, COS_FR_SP(%rsp)
+	movq	CPU_VAR(COS_CPU_THD), %rbp		/* RBP = thd */
+	movq	COS_THD_PD(%rbp), %rbx
+	movq	%rbx, COS_FR_PD(%rsp)			/* the PD the caller ran in */
 
 	/* The capability: count it, find the server and its entry. */
 	movq	COS_COMP_CAPS(%rax), %rbx
-	leaq	(%rdi,%rdi,4), %rbp
-	leaq	(%rbx,%rbp,8), %rbx			/* RBX = &caps[id] */
+	leaq	(%rdi,%rdi,4), %r13
+	leaq	(%rbx,%r13,8), %rbx			/* RBX = &caps[id] */
 	lock incq COS_CAP_INVOCATIONS(%rbx)		/* exact across CPUs */
 	movq	COS_CAP_SERVER(%rbx), %r12
 	movq	COS_CAP_ENTRY(%rbx), %rcx		/* sysret RIP */
-	movq	CPU_VAR(COS_CPU_THD), %rbp
 	movq	%r12, COS_THD_COMP(%rbp)		/* thd->comp = server */
 	movq	COS_THD_DEPTH(%rbp), %r9		/* server's R9 */
 
@@ -84,10 +97,13 @@ SYM_CODE_START(cos_fastpath_invoke)
 	movq	%r8, %r10
 	movl	COS_COMP_ID(%rax), %r8d
 
-	/* Into the server's protection domain. */
-	movq	COS_COMP_PD_PA(%r12), %rax
+	/* Into the server's protection domain, as it is now. */
+	movq	COS_COMP_PD(%r12), %rax
+	movq	%rax, COS_THD_PD(%rbp)
+	movq	COS_PD_PA(%rax), %rax
 	orq	CPU_VAR(COS_CPU_PCID), %rax
 	movq	%rax, %cr3
+	incq	COS_THD_SEQ(%rbp)			/* F6: even, CR3 switched */
 
 	movq	COS_THD_ID(%rbp), %rax			/* the thread id */
 	xorl	%ebx, %ebx
@@ -123,18 +139,23 @@ SYM_CODE_START(cos_fastpath_return)
 	cmpq	$0, COS_THD_HANDLER(%rsp)	/* a fault handler runs: C tracks it */
 	jne	.Lreturn_slow
 
-	/* Pop the caller's frame: thd->inv[--depth]. */
+	/* Pop the caller's frame: thd->inv[--depth] (F6: seq odd). */
+	lock incq COS_THD_SEQ(%rsp)
 	decq	%rax
-	movq	%rax, COS_THD_DEPTH(%rsp)
-	imulq	$COS_FR_SIZE, %rax, %rax
-	leaq	COS_THD_INV(%rsp,%rax), %rax		/* RAX = frame */
+	imulq	$COS_FR_SIZE, %rax, %rcx
+	leaq	COS_THD_INV(%rsp,%rcx), %rcx		/* RCX = frame */
+	xchgq	%rax, %rcx				/* RAX = frame, RCX = depth */
+	movq	COS_FR_PD(%rax), %rdx
+	movq	%rdx, COS_THD_PD(%rsp)			/* before the frame goes */
+	movq	%rcx, COS_THD_DEPTH(%rsp)
 	movq	COS_FR_COMP(%rax), %rcx
 	movq	%rcx, COS_THD_COMP(%rsp)		/* thd->comp = caller */
 
-	/* Back into the caller's protection domain. */
-	movq	COS_COMP_PD_PA(%rcx), %rcx
+	/* Back into the PD the caller ran in (it may be retired: mpd.c). */
+	movq	COS_PD_PA(%rdx), %rcx
 	orq	CPU_VAR(COS_CPU_PCID), %rcx
 	movq	%rcx, %cr3
+	incq	COS_THD_SEQ(%rsp)			/* F6: even, CR3 switched */
 
 	movq	COS_FR_BX(%rax), %rbx
 	movq	COS_FR_BP(%rax), %rbp

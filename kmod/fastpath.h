@@ -13,7 +13,9 @@
 #define COS_THD_DEPTH		(COS_HW_SIZE + 8)
 #define COS_THD_ID		(COS_HW_SIZE + 16)
 #define COS_THD_HANDLER		(COS_HW_SIZE + 24)
-#define COS_THD_INV		(COS_HW_SIZE + 32)
+#define COS_THD_PD		(COS_HW_SIZE + 32)
+#define COS_THD_SEQ		(COS_HW_SIZE + 40)
+#define COS_THD_INV		(COS_HW_SIZE + 48)
 
 /* struct cos_inv_frame */
 #define COS_FR_COMP		0
@@ -26,13 +28,19 @@
 #define COS_FR_R13		56
 #define COS_FR_R14		64
 #define COS_FR_R15		72
-#define COS_FR_SIZE		80
+#define COS_FR_PD		80
+#define COS_FR_SIZE		88
 
 /* struct cos_comp */
-#define COS_COMP_PD_PA		0
+#define COS_COMP_PD		0
 #define COS_COMP_CAPS		8
 #define COS_COMP_NR_CAPS	16
 #define COS_COMP_ID		24
+#define COS_COMP_BASE		32
+#define COS_COMP_END		40
+
+/* struct cos_pd */
+#define COS_PD_PA		0
 
 /* struct cos_cap */
 #define COS_CAP_SERVER		0

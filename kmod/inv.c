@@ -21,6 +21,10 @@ static inline void cos_fastpath_layout_checks(void)
 	BUILD_BUG_ON(offsetof(struct cos_thd, id) != COS_THD_ID);
 	BUILD_BUG_ON(offsetof(struct cos_thd, handler_level) != COS_THD_HANDLER);
 	BUILD_BUG_ON(offsetof(struct cos_thd, inv) != COS_THD_INV);
+	BUILD_BUG_ON(offsetof(struct cos_thd, pd) != COS_THD_PD);
+	BUILD_BUG_ON(offsetof(struct cos_thd, seq) != COS_THD_SEQ);
+	BUILD_BUG_ON(offsetof(struct cos_inv_frame, pd) != COS_FR_PD);
+	BUILD_BUG_ON(offsetof(struct cos_pd, pa) != COS_PD_PA);
 	BUILD_BUG_ON(sizeof(struct cos_inv_frame) != COS_FR_SIZE);
 	BUILD_BUG_ON(offsetof(struct cos_inv_frame, comp) != COS_FR_COMP);
 	BUILD_BUG_ON(offsetof(struct cos_inv_frame, ip) != COS_FR_IP);
@@ -30,7 +34,9 @@ static inline void cos_fastpath_layout_checks(void)
 	BUILD_BUG_ON(offsetof(struct cos_inv_frame, bp) != COS_FR_BP);
 	BUILD_BUG_ON(offsetof(struct cos_inv_frame, r12) != COS_FR_R12);
 	BUILD_BUG_ON(offsetof(struct cos_inv_frame, r15) != COS_FR_R15);
-	BUILD_BUG_ON(offsetof(struct cos_comp, pd_pa) != COS_COMP_PD_PA);
+	BUILD_BUG_ON(offsetof(struct cos_comp, pd) != COS_COMP_PD);
+	BUILD_BUG_ON(offsetof(struct cos_comp, base) != COS_COMP_BASE);
+	BUILD_BUG_ON(offsetof(struct cos_comp, end) != COS_COMP_END);
 	BUILD_BUG_ON(offsetof(struct cos_comp, caps) != COS_COMP_CAPS);
 	BUILD_BUG_ON(offsetof(struct cos_comp, nr_caps) != COS_COMP_NR_CAPS);
 	BUILD_BUG_ON(offsetof(struct cos_comp, id) != COS_COMP_ID);
@@ -55,10 +61,29 @@ static void cos_inv_regs_reset(struct cos_hw_regs *r, unsigned long ip,
 	r->ss = __USER_DS;
 }
 
+/*
+ * The component whose code the thread is running: thd->comp, the one the
+ * last kernel-visible activation entered, unless a server function called
+ * directly inside one PD (cos.h: capability flipping) is running, which
+ * the ip tells: the component of the ip's slot, if the thread's PD maps it
+ * (it could not run otherwise; merged components trust each other).
+ */
+struct cos_comp *cos_thd_running_comp(struct cos_thd *thd)
+{
+	unsigned long slot = thd->hw.ip >> cos_slot_shift();
+	struct cos_pd *pd = thd->pd ? thd->pd : thd->comp->pd;
+	struct cos_comp *c;
+
+	if (likely(thd->hw.ip >= thd->comp->base && thd->hw.ip < thd->comp->end))
+		return thd->comp;
+	c = slot < COS_MAX_COMPS ? READ_ONCE(thd->sys->by_slot[slot]) : NULL;
+	return c && cos_pd_maps(pd, c) ? c : thd->comp;
+}
+
 void cos_inv_invoke(struct cos_thd *thd)
 {
 	struct cos_hw_regs *r = &thd->hw;
-	struct cos_comp *client = thd->comp;
+	struct cos_comp *client = cos_thd_running_comp(thd);
 	unsigned long id = r->di, a0 = r->si, a1 = r->dx, a2 = r->r10, a3 = r->r8;
 	struct cos_inv_frame *f;
 	struct cos_cap *cap;
@@ -75,12 +100,16 @@ void cos_inv_invoke(struct cos_thd *thd)
 	cap = &client->caps[id];
 	atomic64_inc((atomic64_t *)&cap->invocations);
 
+	cos_thd_seq_begin(thd);
 	f = &thd->inv[thd->depth++];
 	*f = (struct cos_inv_frame){
 		.comp = client, .ip = r->ip, .sp = r->sp, .flags = r->flags,
 		.bx = r->bx, .bp = r->bp, .r12 = r->r12, .r13 = r->r13,
 		.r14 = r->r14, .r15 = r->r15,
+		.pd = thd->pd ? thd->pd : client->pd,
 	};
+	thd->pd_fresh = true;	/* the server's PD, loaded at entry */
+	cos_thd_seq_end(thd);
 	cos_inv_regs_reset(r, cap->entry, 0, X86_EFLAGS_IF | X86_EFLAGS_FIXED);
 	r->di = a0;
 	r->si = a1;
@@ -105,7 +134,12 @@ int cos_inv_return(struct cos_thd *thd, unsigned long ret0, unsigned long ret1)
 
 	if (!thd->depth)
 		return -ENOENT;
-	f = &thd->inv[--thd->depth];
+	cos_thd_seq_begin(thd);
+	f = &thd->inv[thd->depth - 1];
+	thd->pd_next = f->pd;	/* the PD the caller ran in, loaded at entry */
+	thd->pd_fresh = false;
+	thd->depth--;
+	cos_thd_seq_end(thd);
 	cos_inv_regs_reset(r, f->ip, f->sp, f->flags);
 	r->ax = ret0;
 	r->dx = ret1;

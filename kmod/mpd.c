@@ -1,31 +1,42 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * mpd.c - protection domains shared by components: merge, split, and the
- * pairs that must never share one.
+ * mpd.c - Mutable Protection Domains: merge, split, the pairs that must
+ * never share a PD, and the PDs threads still run in after an operation.
  *
  * A PD is one top-level page holding Linux's kernel half and the slot
  * entries of its members; the lower-level tables belong to the components,
- * so merging copies top-level entries and frees a page, and splitting
- * allocates one page and clears one entry.
+ * so merging copies top-level entries and splitting allocates one page.
+ * Capability entries point straight at server functions between members
+ * of one PD (cap.c, cos_cap_flip), so a thread may be deep inside a chain
+ * of direct calls through several components of its PD, all on one stack,
+ * when an operation runs on another CPU. The rules that keep it safe:
  *
- * They may run while threads of the system run on other CPUs (sys->lock
- * held: one operation at a time). Rules that keep that safe:
- *  M1. Nothing loses a mapping it may use: a split first gives the split
- *      component its new PD and moves everyone onto it, and only then
- *      takes it out of the old PD; a merge first builds the merged PD and
- *      moves everyone onto it, and only then frees the other page.
- *  M2. "Moves everyone": cos_pd_resync() on every CPU reloads CR3 with the
- *      current PD of the thread running there (and drops the benchmark's
- *      twin tables), which also flushes the TLB. It runs in an IPI, so on
- *      a CPU in component mode it happens at the next instruction boundary
- *      with interrupts on, after any CR3 load the fast path or the run
- *      loop was making with interrupts off. When on_each_cpu() returns no
- *      CPU uses a PD it should not, nor holds a stale translation.
- *  M3. Every later entry loads comp->pd_pa afresh (run loop, fast path),
- *      so a long-running thread follows the layout at its next interrupt.
- *  M4. Capability entries point at server functions only between members
- *      of one PD: a merge flips them after every CPU has the merged PD, a
- *      split flips them back before it takes anything away.
+ *  R1. A thread runs in thd->pd, not in its component's PD: the PD it was
+ *      given at its last entry (run loop, invocation, return). Operations
+ *      never change a PD a thread may be running in, except to add
+ *      entries (merge) or, when no thread holds it, to remove one (a split
+ *      reusing the PD in place).
+ *  R2. A PD that is nobody's any more is *retired*, not freed: it stays
+ *      as it is while a thread runs in it or an invocation frame will
+ *      return to it, and is freed once none does (cos_pd_free_retired,
+ *      after every operation). Which PDs a thread holds is read from
+ *      another CPU with its seq count (cos_thd_holds).
+ *  R3. A retired PD maps, with every component it maps, that component's
+ *      whole current PD (a merge adds the new members' entries to every
+ *      retired PD that maps one of them). So a thread in a retired PD
+ *      that follows a flipped capability into a newly merged component
+ *      finds it mapped: no spurious fault.
+ *  R4. A thread leaves a PD that is not its component's current one at
+ *      the first kernel entry where it is provably not inside a direct
+ *      call into a component the move would unmap (cos_thd_may_leave):
+ *      ip and stack in the same component, and no word of the stack
+ *      pointing into such a component. Every interrupt is a kernel entry
+ *      (the run loop), and a split interrupts every CPU running a thread,
+ *      so a thread in a plain loop is moved before the split returns, and
+ *      one inside a direct call as soon as that call has returned.
+ *  R5. Capability entries point at server functions only between members
+ *      of one PD: a merge flips them once every PD involved maps the whole
+ *      merged set, a split flips them back before anything else.
  */
 #include <linux/slab.h>
 #include <linux/smp.h>
@@ -33,8 +44,188 @@
 #include <asm/tlbflush.h>
 #include "sys.h"
 #include "paging.h"
+#include "stats.h"
 
-/* IPI callback: this CPU's PD, if any, becomes its thread's current one. */
+/* Does @pd map @comp's slot (with @comp's tables)? */
+bool cos_pd_maps(const struct cos_pd *pd, const struct cos_comp *comp)
+{
+	u64 e = READ_ONCE(pd->pgd[comp->slot]);
+
+	return (e & _PAGE_PRESENT) && (e & PTE_PFN_MASK) == __pa(comp->pt_root);
+}
+
+/* ---- which PDs threads hold -------------------------------------------- */
+
+/*
+ * Does @t run in @pd or have a frame that returns to it? Read on any CPU:
+ * the thread's fast and slow paths change pd, depth and frames only while
+ * seq is odd, and make seq even only once CR3 holds the new PD.
+ */
+static bool cos_thd_holds(struct cos_thd *t, const struct cos_pd *pd)
+{
+	unsigned long seq, depth, i;
+	bool held;
+
+	do {
+		while ((seq = READ_ONCE(t->seq)) & 1)
+			cpu_relax();
+		smp_rmb();
+		held = READ_ONCE(t->pd) == pd || READ_ONCE(t->pd_next) == pd;
+		depth = min_t(unsigned long, READ_ONCE(t->depth), COS_INV_DEPTH_MAX);
+		for (i = 0; !held && i < depth; i++)
+			held = READ_ONCE(t->inv[i].pd) == pd;
+		smp_rmb();
+	} while (READ_ONCE(t->seq) != seq);
+	return held;
+}
+
+static bool cos_pd_held(struct cos_sys *sys, const struct cos_pd *pd)
+{
+	unsigned int i;
+
+	smp_mb();	/* our stores (who is in which PD) before the reads */
+	for (i = 0; i < COS_MAX_THDS; i++)
+		if (sys->thds[i] && cos_thd_holds(sys->thds[i], pd))
+			return true;
+	return false;
+}
+
+static void cos_pd_free(struct cos_sys *sys, struct cos_pd *pd)
+{
+	cos_pd_release(sys, pd);
+	kfree(pd);
+}
+
+/* R2: free every retired PD no thread holds. sys->lock held. */
+void cos_pd_free_retired(struct cos_sys *sys)
+{
+	struct cos_pd *pd, *tmp;
+
+	list_for_each_entry_safe(pd, tmp, &sys->retired, retired) {
+		if (cos_pd_held(sys, pd))
+			continue;
+		list_del(&pd->retired);
+		cos_pd_free(sys, pd);
+		atomic64_inc(&cos_stats.pds_freed_late);
+	}
+}
+
+static void cos_pd_retire(struct cos_sys *sys, struct cos_pd *pd)
+{
+	pd->members = 0;
+	list_add(&pd->retired, &sys->retired);
+}
+
+/* ---- leaving a PD (R4) --------------------------------------------------- */
+
+#define COS_SCAN_MAX	(64 * 1024)	/* stack bytes cos_thd_may_leave reads */
+
+/*
+ * May @thd, stopped in the kernel (thd->hw), go from @from to @to? Only if
+ * no direct call into a component @from maps and @to does not is live:
+ * ip and stack in one component, and no stack word up to the first
+ * unmapped page (at most COS_SCAN_MAX bytes) pointing into such a
+ * component. Conservative: a word that merely looks like such an address
+ * keeps the thread where it is until the word is gone.
+ */
+static bool cos_thd_may_leave(struct cos_thd *thd, struct cos_pd *from,
+			      struct cos_pd *to)
+{
+	DECLARE_BITMAP(lost, COS_MAX_COMPS);
+	struct cos_sys *sys = thd->sys;
+	unsigned int shift = cos_slot_shift(), i;
+	unsigned long ip = thd->hw.ip, sp = thd->hw.sp, va;
+	struct cos_comp *c;
+
+	if (ip >> shift != sp >> shift || ip >> shift >= COS_MAX_COMPS)
+		return false;
+	c = READ_ONCE(sys->by_slot[ip >> shift]);
+	if (!c)
+		return false;
+	bitmap_zero(lost, COS_MAX_COMPS);
+	for (i = 0; i < COS_MAX_COMPS; i++) {
+		struct cos_comp *m = READ_ONCE(sys->by_slot[i]);
+
+		if (m && cos_pd_maps(from, m) && !cos_pd_maps(to, m))
+			__set_bit(i, lost);
+	}
+	if (bitmap_empty(lost, COS_MAX_COMPS))
+		return true;
+	if (test_bit(ip >> shift, lost))
+		return false;
+	for (va = sp & ~7UL; va < (sp & ~7UL) + COS_SCAN_MAX && va < c->end;) {
+		u64 *pte = cos_pt_lookup(NULL, c->pt_root, va);
+		unsigned long *w, *e;
+
+		if (!pte || !(*pte & _PAGE_PRESENT))
+			break;
+		w = (unsigned long *)((char *)__va(*pte & PTE_PFN_MASK) +
+				      offset_in_page(va));
+		e = (unsigned long *)((char *)__va(*pte & PTE_PFN_MASK) + PAGE_SIZE);
+		for (; w < e; w++, va += sizeof(*w))
+			if (*w >> shift < COS_MAX_COMPS && test_bit(*w >> shift, lost))
+				return false;
+	}
+	return true;
+}
+
+/*
+ * R4: the PD @thd is to run in now: its component's current PD unless
+ * the thread may not leave the one it is in. Inside the caller's seq.
+ */
+static struct cos_pd *cos_thd_settle(struct cos_thd *thd)
+{
+	struct cos_pd *pd = thd->pd, *now;
+
+	now = READ_ONCE(cos_thd_running_comp(thd)->pd);
+	if (likely(pd == now))
+		return pd;
+	if (pd && !cos_thd_may_leave(thd, pd, now)) {
+		atomic64_inc(&cos_stats.pd_stays);
+		return pd;
+	}
+	return now;
+}
+
+static void cos_thd_load_pd(struct cos_thd *thd, struct cos_pd *pd)
+{
+	unsigned long cr3 = cos_cr3_value(pd->pa);
+
+	cos_cr3_load(pd->pa);
+	this_cpu_write(cos_cpu.lb_cr3[0], cr3);
+	thd->pd = pd;
+}
+
+/*
+ * Entering @thd (run loop, interrupts off): apply what the slow paths
+ * left for this entry, settle (R4), load CR3. pd and CR3 change together
+ * inside the seq, and the component's PD is read inside it too, so a
+ * split that finds the thread not holding a PD knows it never will.
+ */
+void cos_thd_enter_pd(struct cos_thd *thd)
+{
+	struct cos_pd *pd;
+
+	cos_thd_seq_begin(thd);
+	if (thd->pd_next) {
+		thd->pd = thd->pd_next;
+		thd->pd_next = NULL;
+	}
+	if (thd->pd_fresh) {	/* a fresh entry: no direct call is live */
+		pd = READ_ONCE(thd->comp->pd);
+		thd->pd_fresh = false;
+	} else {
+		pd = cos_thd_settle(thd);
+	}
+	cos_thd_load_pd(thd, pd);
+	cos_thd_seq_end(thd);
+}
+
+/*
+ * IPI callback: a CPU running a thread of ours flushes its TLB (reloading
+ * CR3) and, if it got here from component mode, settles its thread (R4)
+ * now rather than at its next entry. The BENCH_LB twin is dropped.
+ */
 static void cos_pd_resync(void *unused)
 {
 	struct cos_cpu *c = this_cpu_ptr(&cos_cpu);
@@ -43,15 +234,23 @@ static void cos_pd_resync(void *unused)
 
 	if (!c->linux_cr3 || !thd)
 		return;		/* Linux's CR3: nothing of ours here */
-	cr3 = cos_cr3_value(thd->comp->pd_pa);
+	if (c->exited) {
+		cos_thd_seq_begin(thd);
+		cos_thd_load_pd(thd, cos_thd_settle(thd));
+		cos_thd_seq_end(thd);
+	} else {
+		write_cr3(__read_cr3());
+	}
+	cr3 = __read_cr3();
 	c->lb_cr3[0] = c->lb_cr3[1] = cr3;
-	write_cr3(cr3);
 }
 
 static void cos_pd_resync_all(void)
 {
 	on_each_cpu(cos_pd_resync, NULL, 1);
 }
+
+/* ---- the operations ------------------------------------------------------ */
 
 /* Point the capability entries of @pd's members where they belong now. */
 static void cos_pd_flip(struct cos_sys *sys, struct cos_pd *pd)
@@ -90,14 +289,25 @@ static bool cos_pd_merge_forbidden(struct cos_sys *sys, struct cos_pd *p,
 	return false;
 }
 
+/* Add every member of @pd to @to. */
+static void cos_pd_add_members(struct cos_sys *sys, struct cos_pd *to,
+			       struct cos_pd *pd)
+{
+	unsigned int i;
+
+	for (i = 0; i < COS_MAX_COMPS; i++)
+		if (sys->comps[i] && sys->comps[i]->pd == pd)
+			cos_pd_add(to, sys->comps[i]);
+}
+
 static int cos_pd_merge(struct cos_sys *sys, struct cos_comp *c0,
 			struct cos_comp *c1)
 {
-	struct cos_pd *keep = c0->pd, *gone = c1->pd;
+	struct cos_pd *keep = c0->pd, *gone = c1->pd, *r;
 	unsigned int i;
 
 	if (keep == gone)
-		return 0;
+		return -EALREADY;
 	if (cos_pd_merge_forbidden(sys, keep, gone))
 		return -EPERM;
 	for (i = 0; i < COS_MAX_COMPS; i++) {
@@ -106,24 +316,32 @@ static int cos_pd_merge(struct cos_sys *sys, struct cos_comp *c0,
 		if (!m || m->pd != gone)
 			continue;
 		cos_pd_add(keep, m);
-		m->pd = keep;
-		WRITE_ONCE(m->pd_pa, cos_pd_pa(keep));
+		WRITE_ONCE(m->pd, keep);
 		keep->members++;
 	}
-	cos_pd_resync_all();		/* M1, M2: nobody is on "gone" now */
-	cos_pd_flip(sys, keep);		/* M4: direct calls only now */
-	cos_pd_release(sys, gone);
-	kfree(gone);
+	/* R3: "gone" and every retired PD that maps a member map them all
+	 * (adding entries needs no TLB flush: nothing caches absent ones). */
+	cos_pd_add_members(sys, gone, keep);
+	list_for_each_entry(r, &sys->retired, retired)
+		for (i = 0; i < COS_MAX_COMPS; i++)
+			if (sys->comps[i] && sys->comps[i]->pd == keep &&
+			    cos_pd_maps(r, sys->comps[i])) {
+				cos_pd_add_members(sys, r, keep);
+				break;
+			}
+	cos_pd_retire(sys, gone);	/* R2: freed below unless held */
+	cos_pd_flip(sys, keep);		/* R5 */
 	return 0;
 }
 
-static int cos_pd_split(struct cos_sys *sys, struct cos_comp *c)
+static int cos_pd_split(struct cos_sys *sys, struct cos_comp *c, bool reuse)
 {
-	struct cos_pd *old = c->pd, *pd;
+	struct cos_pd *old = c->pd, *pd, *rest = NULL;
+	unsigned int i;
 	int err;
 
 	if (old->members == 1)
-		return 0;
+		return -EALREADY;
 	pd = kzalloc(sizeof(*pd), GFP_KERNEL_ACCOUNT);
 	if (!pd)
 		return -ENOMEM;
@@ -134,18 +352,44 @@ static int cos_pd_split(struct cos_sys *sys, struct cos_comp *c)
 	}
 	cos_pd_add(pd, c);
 	pd->members = 1;
-	c->pd = pd;
-	WRITE_ONCE(c->pd_pa, cos_pd_pa(pd));
-	cos_pd_flip(sys, old);		/* M4: no new direct call across */
-	cos_pd_flip(sys, pd);
-	cos_pd_resync_all();		/* M1: threads in c move to its PD */
-	WRITE_ONCE(old->pgd[c->slot], 0);
+	WRITE_ONCE(c->pd, pd);
 	old->members--;
-	cos_pd_resync_all();		/* M2: no stale translation of c survives */
+	cos_pd_flip(sys, pd);		/* R5: no direct call across from here */
+	cos_pd_flip(sys, old);
+
+	/*
+	 * Reuse "old" in place only if no thread holds it now: anyone who
+	 * enters it later comes through a fresh entry after the flip, so is
+	 * not inside a direct call into c. Otherwise (R1) leave it whole and
+	 * retire it, and the others get a new PD too.
+	 */
+	if (!reuse || cos_pd_held(sys, old)) {
+		rest = kzalloc(sizeof(*rest), GFP_KERNEL_ACCOUNT);
+		err = rest ? cos_pd_init(sys, rest) : -ENOMEM;
+		if (err)
+			goto undo;
+		cos_pd_add_members(sys, rest, old);
+		rest->members = old->members;
+		for (i = 0; i < COS_MAX_COMPS; i++)
+			if (sys->comps[i] && sys->comps[i]->pd == old)
+				WRITE_ONCE(sys->comps[i]->pd, rest);
+		cos_pd_retire(sys, old);
+	} else {
+		WRITE_ONCE(old->pgd[c->slot], 0);
+	}
+	cos_pd_resync_all();		/* the TLB, and R4 */
 	return 0;
+
+undo:
+	kfree(rest);
+	WRITE_ONCE(c->pd, old);
+	old->members++;
+	cos_pd_flip(sys, old);
+	cos_pd_free(sys, pd);		/* nobody entered it: c's entry was old */
+	return err;
 }
 
-/* A component goes away: out of its PD, which goes too if it was the last. */
+/* A component goes away (nothing runs): out of its PD, freed if last. */
 void cos_pd_leave(struct cos_sys *sys, struct cos_comp *comp)
 {
 	struct cos_pd *pd = comp->pd;
@@ -157,8 +401,7 @@ void cos_pd_leave(struct cos_sys *sys, struct cos_comp *comp)
 		WRITE_ONCE(pd->pgd[comp->slot], 0);
 		return;
 	}
-	cos_pd_release(sys, pd);
-	kfree(pd);
+	cos_pd_free(sys, pd);
 }
 
 long cos_ioctl_pd(struct cos_sys *sys, void __user *arg)
@@ -167,29 +410,34 @@ long cos_ioctl_pd(struct cos_sys *sys, void __user *arg)
 
 	if (copy_from_user(&req, arg, sizeof(req)))
 		return -EFAULT;
-	if (req.pad)
+	if (req.flags & ~COS_PD_NOREUSE)
 		return -EINVAL;
-	return cos_pd_op(sys, req.op, req.c0, req.c1, true);
+	return cos_pd_op(sys, req.op, req.c0, req.c1, req.flags, true);
 }
 
 /*
  * One PD operation, from the host (ioctl) or from the policy component
  * (COS_OP_PD, in the run loop: process context, interrupts on).
  */
-long cos_pd_op(struct cos_sys *sys, u32 op, u32 i0, u32 i1, bool from_host)
+long cos_pd_op(struct cos_sys *sys, u32 op, u32 i0, u32 i1, u32 flags,
+	       bool from_host)
 {
 	struct cos_comp *c0, *c1 = NULL;
+	bool pair = op != COS_PD_SPLIT && op != COS_PD_POLICY;
 	long err;
 
 	if (op < COS_PD_MERGE || op > COS_PD_POLICY ||
-	    (op == COS_PD_POLICY && !from_host))
+	    (op == COS_PD_POLICY && !from_host) || (flags & ~COS_PD_NOREUSE))
 		return -EINVAL;
 	mutex_lock(&sys->lock);
 	err = -ENOENT;
 	c0 = cos_comp_get(sys, i0);
-	if (op != COS_PD_SPLIT && op != COS_PD_POLICY)
+	if (pair)
 		c1 = cos_comp_get(sys, i1);
-	if (!c0 || (op != COS_PD_SPLIT && op != COS_PD_POLICY && !c1))
+	if (!c0 || (pair && !c1))
+		goto out;
+	err = -EINVAL;
+	if (pair && c0 == c1)
 		goto out;
 	switch (op) {
 	case COS_PD_POLICY:
@@ -200,12 +448,9 @@ long cos_pd_op(struct cos_sys *sys, u32 op, u32 i0, u32 i1, bool from_host)
 		err = cos_pd_merge(sys, c0, c1);
 		break;
 	case COS_PD_SPLIT:
-		err = cos_pd_split(sys, c0);
+		err = cos_pd_split(sys, c0, !(flags & COS_PD_NOREUSE));
 		break;
 	case COS_PD_SEPARATE:
-		err = -EINVAL;
-		if (c0 == c1)
-			break;
 		err = -EPERM;
 		if (c0->pd == c1->pd)
 			break;		/* split them first */
@@ -220,6 +465,9 @@ long cos_pd_op(struct cos_sys *sys, u32 op, u32 i0, u32 i1, bool from_host)
 		err = 0;
 		break;
 	}
+	if (!err && (op == COS_PD_MERGE || op == COS_PD_SPLIT))
+		atomic64_inc(&cos_stats.pd_ops);
+	cos_pd_free_retired(sys);
 out:
 	mutex_unlock(&sys->lock);
 	return err;

@@ -121,6 +121,7 @@ int cos_pd_init(struct cos_sys *sys, struct cos_pd *pd)
 	memcpy(pgd + PTRS_PER_PGD / 2, (u64 *)current->mm->pgd + PTRS_PER_PGD / 2,
 	       PTRS_PER_PGD / 2 * sizeof(u64));
 	pd->pgd = pgd;
+	pd->pa = __pa(pgd);
 	return 0;
 }
 
@@ -139,6 +140,7 @@ int cos_pd_clone(struct cos_sys *sys, const struct cos_pd *from,
 		return PTR_ERR(pgd);
 	memcpy(pgd, from->pgd, PAGE_SIZE);
 	to->pgd = pgd;
+	to->pa = __pa(pgd);
 	return 0;
 }
 
@@ -151,5 +153,5 @@ void cos_pd_release(struct cos_sys *sys, struct cos_pd *pd)
 
 unsigned long cos_pd_pa(const struct cos_pd *pd)
 {
-	return __pa(pd->pgd);
+	return pd->pa;
 }

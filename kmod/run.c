@@ -199,7 +199,7 @@ static enum hrtimer_restart cos_budget_fire(struct hrtimer *t)
 
 /* ---- exits ------------------------------------------------------------- */
 
-static void cos_fault_fill(struct cos_run *run, const struct cos_thd *thd,
+static void cos_fault_fill(struct cos_run *run, struct cos_thd *thd,
 			   unsigned long address, unsigned long dr6)
 {
 	const struct cos_hw_regs *r = &thd->hw;
@@ -207,7 +207,7 @@ static void cos_fault_fill(struct cos_run *run, const struct cos_thd *thd,
 
 	run->exit_reason = COS_EXIT_FAULT;
 	f->vector = r->vector;
-	f->comp = thd->comp->id;
+	f->comp = cos_thd_running_comp(thd)->id;
 	f->depth = thd->depth;
 	f->error_code = r->error_code == -1UL ? 0 : r->error_code;
 	f->address = 0;
@@ -262,7 +262,8 @@ static enum cos_next cos_syscall_op(struct cos_run_ctx *ctx,
 		return COS_STOP;
 	case COS_OP_PRINT:
 		len = min_t(unsigned long, r->si, COS_PRINT_MAX);
-		if (cos_comp_read(thd->comp, r->di, run->print.data, len)) {
+		if (cos_comp_read(cos_thd_running_comp(thd), r->di,
+				  run->print.data, len)) {
 			r->ax = -EFAULT;
 			return COS_AGAIN;
 		}
@@ -285,8 +286,9 @@ static enum cos_next cos_syscall_op(struct cos_run_ctx *ctx,
 		/* The policy component changes protection domains: the same
 		 * operation as the host's ioctl; the resync IPIs also move
 		 * this CPU onto its thread's current PD. */
-		r->ax = thd->comp->policy ?
-			cos_pd_op(thd->sys, r->di, r->si, r->dx, false) : -EPERM;
+		r->ax = cos_thd_running_comp(thd)->policy ?
+			cos_pd_op(thd->sys, r->di, r->si, r->dx, r->r10, false) :
+			-EPERM;
 		return COS_AGAIN;
 	}
 	cos_fault_dispose(run, thd, 0, 0);
@@ -310,8 +312,7 @@ static enum cos_next cos_enter_once(struct cos_run_ctx *ctx,
 	} else {
 		write_cr0(ctx->cr0 | X86_CR0_TS);	/* FPU use is #NM */
 	}
-	cos_cr3_load(thd->comp->pd_pa);
-	this_cpu_write(cos_cpu.lb_cr3[0], cos_cr3_value(thd->comp->pd_pa));
+	cos_thd_enter_pd(thd);		/* mpd.c: R1, R4; CR3 */
 	this_cpu_write(cos_cpu.lb_cr3[1], thd->comp->lb_twin.pgd ?
 		       cos_cr3_value(cos_pd_pa(&thd->comp->lb_twin)) :
 		       this_cpu_read(cos_cpu.lb_cr3[0]));
@@ -327,7 +328,9 @@ static enum cos_next cos_enter_once(struct cos_run_ctx *ctx,
 	if (likely(vec >= FIRST_EXTERNAL_VECTOR && vec < NR_VECTORS &&
 		   vec != IA32_SYSCALL_VECTOR)) {
 		atomic64_inc(&cos_stats.irqs);
+		this_cpu_write(cos_cpu.exited, true);	/* mpd.c: resync IPIs */
 		cos_call_idt_handler(cos_linux_handler(vec));
+		this_cpu_write(cos_cpu.exited, false);
 		return COS_AGAIN;
 	}
 	switch (vec) {

@@ -15,6 +15,9 @@
 struct cos_stats {
 	atomic64_t systems, threads, pages;	/* live objects */
 	atomic64_t runs, slow_entries, irqs, nmis;
+	atomic64_t pd_ops;		/* merges and splits done */
+	atomic64_t pds_freed_late;	/* retired PDs freed after a thread left */
+	atomic64_t pd_stays;		/* entries that kept a thread in its old PD */
 	atomic64_t exits[COS_EXIT_REASONS];
 };
 

@@ -47,6 +47,7 @@ struct cos_sys *cos_sys_create(void)
 	if (!sys)
 		return NULL;
 	mutex_init(&sys->lock);
+	INIT_LIST_HEAD(&sys->retired);
 	sys->max_pages = READ_ONCE(cos_max_pages);
 	atomic64_inc(&cos_stats.systems);
 	return sys;
@@ -62,6 +63,8 @@ void cos_sys_destroy(struct cos_sys *sys)
 	for (i = 0; i < COS_MAX_COMPS; i++)
 		if (sys->comps[i])
 			cos_comp_destroy(sys, sys->comps[i]);
+	cos_pd_free_retired(sys);	/* no thread holds any now */
+	WARN_ON_ONCE(!list_empty(&sys->retired));
 	WARN_ON_ONCE(sys->pages);
 	bitmap_free(sys->separate);
 	mutex_destroy(&sys->lock);

@@ -27,10 +27,18 @@
 #define COS_MAX_THDS	COS_MAX_THREADS
 #define COS_MAX_CAPS	256	/* capabilities one component may hold */
 
-/* A protection domain: one top-level page, shared by its members. */
+/*
+ * A protection domain: one top-level page, shared by its members. A PD no
+ * component is in any more ("retired": the old PD of a split, the other
+ * PD of a merge) stays as it is while a thread runs in it or a frame of
+ * an invocation stack will return to it, and is freed once none does
+ * (mpd.c explains the rules). pa is read by fastpath.S.
+ */
 struct cos_pd {
+	unsigned long pa;		/* __pa(pgd): what CR3 gets */
 	u64 *pgd;			/* the top-level page */
-	unsigned int members;		/* components whose slots it maps */
+	unsigned int members;		/* components whose PD it is */
+	struct list_head retired;	/* on sys->retired once retired */
 };
 
 /* A capability: the right of one client component to enter a server. */
@@ -44,16 +52,15 @@ struct cos_cap {
 
 /* The first fields are read by fastpath.S: see fastpath.h. */
 struct cos_comp {
-	unsigned long pd_pa;		/* physical address of pd.pgd */
+	struct cos_pd *pd;		/* the PD it is in now (see mpd.c) */
 	struct cos_cap *caps;		/* COS_MAX_CAPS, allocated on first use */
 	unsigned long nr_caps;		/* ids 0 .. nr_caps-1 are valid */
 	u32 id;
 	u32 slot;
+	unsigned long base, end;	/* [base, end) may be mapped */
 	struct cos_ucap *captbl;	/* the user-level table (read-only page) */
 	struct cos_ucount *capcnt;	/* its counters (component-writable) */
-	unsigned long base, end;	/* [base, end) may be mapped */
 	u64 *pt_root;			/* table the slot entry points to */
-	struct cos_pd *pd;		/* the PD it is in (see mpd.c) */
 	struct cos_pd lb_twin;		/* COS_THD_BENCH_LB: a copy of pd */
 	unsigned long fault_entry;	/* its fault handler, or 0 */
 	bool policy;			/* may change PDs (COS_OP_PD) */
@@ -64,16 +71,29 @@ struct cos_inv_frame {
 	struct cos_comp *comp;
 	unsigned long ip, sp, flags;
 	unsigned long bx, bp, r12, r13, r14, r15;
+	struct cos_pd *pd;		/* the PD the caller ran in */
 };
 
-/* hw, comp, depth and inv are read by entry.S and fastpath.S. */
+/*
+ * hw, comp, depth, pd, seq and inv are read by entry.S and fastpath.S.
+ * pd, pd_next, depth and inv[].pd change only on the thread's own CPU,
+ * inside an odd seq (cos_thd_seq_begin/end), and pd only together with
+ * CR3, so that mpd.c can tell from another CPU which PDs a thread holds
+ * or has loaded (cos_thd_holds).
+ */
 struct cos_thd {
 	struct cos_hw_regs hw;		/* saved by entry.S; see layout.h */
 	struct cos_comp *comp;		/* the component it runs in now */
 	unsigned long depth;		/* frames on the invocation stack */
 	unsigned long id;
 	unsigned long handler_level;	/* depth at which a fault handler runs, 0 */
+	struct cos_pd *pd;		/* the PD it runs in (NULL: not yet) */
+	unsigned long seq;		/* odd while pd/depth/inv[].pd change */
 	struct cos_inv_frame inv[COS_INV_DEPTH_MAX];
+	/* Set by the slow paths (inv.c) for the next entry, which applies
+	 * them with CR3 (cos_thd_enter_pd): */
+	struct cos_pd *pd_next;		/* a return: the caller's PD */
+	bool pd_fresh;			/* an invocation: the server's PD */
 	void *args;			/* its argument region (one page) */
 	unsigned long fs_base, gs_base;
 	struct cos_sys *sys;
@@ -90,6 +110,7 @@ struct cos_sys {
 	struct cos_thd *thds[COS_MAX_THDS];
 	unsigned int nr_comps, nr_thds;
 	unsigned long *separate;	/* COS_MAX_COMPS^2 bits: never one PD */
+	struct list_head retired;	/* retired PDs still held (mpd.c) */
 	unsigned int nr_running;
 	unsigned long pages, max_pages;
 };
@@ -137,10 +158,27 @@ void cos_cap_flip_all(struct cos_sys *sys);
 
 /* mpd.c */
 long cos_ioctl_pd(struct cos_sys *sys, void __user *arg);
-long cos_pd_op(struct cos_sys *sys, u32 op, u32 c0, u32 c1, bool from_host);
+long cos_pd_op(struct cos_sys *sys, u32 op, u32 c0, u32 c1, u32 flags,
+	       bool from_host);
 void cos_pd_leave(struct cos_sys *sys, struct cos_comp *comp);
+void cos_pd_free_retired(struct cos_sys *sys);
+void cos_thd_enter_pd(struct cos_thd *thd);
+bool cos_pd_maps(const struct cos_pd *pd, const struct cos_comp *comp);
+
+static inline void cos_thd_seq_begin(struct cos_thd *thd)
+{
+	WRITE_ONCE(thd->seq, thd->seq + 1);
+	smp_mb();		/* odd before any change, as fastpath.S's lock inc */
+}
+
+static inline void cos_thd_seq_end(struct cos_thd *thd)
+{
+	smp_wmb();
+	WRITE_ONCE(thd->seq, thd->seq + 1);
+}
 
 /* inv.c: the run loop's invocation ops; the thread is not running. */
+struct cos_comp *cos_thd_running_comp(struct cos_thd *thd);
 void cos_inv_invoke(struct cos_thd *thd);
 bool cos_inv_fault_handler(struct cos_thd *thd, unsigned long address);
 int cos_inv_return(struct cos_thd *thd, unsigned long ret0, unsigned long ret1);

@@ -71,6 +71,38 @@ struct spin_arg {
 	unsigned int thd;
 };
 
+/*
+ * What a merge or split should return, by a model of who shares a PD
+ * (set[i]: the PD of component i): EINVAL for a merge with itself,
+ * EALREADY for a merge inside one PD or a split of a lone component.
+ * Applies the operation to the model when it should succeed.
+ */
+static int model_op(int *set, int n, int op, int a, int b)
+{
+	int j, x, alone = 1;
+
+	if (op == COS_PD_MERGE) {
+		if (a == b)
+			return -EINVAL;
+		if (set[a] == set[b])
+			return -EALREADY;
+		for (j = 0, x = set[b]; j < n; j++)
+			if (set[j] == x)
+				set[j] = set[a];
+		return 0;
+	}
+	for (j = 0; j < n; j++)
+		if (j != a && set[j] == set[a])
+			alone = 0;
+	if (alone)
+		return -EALREADY;
+	for (j = 0, x = 0; j < n; j++)	/* a fresh set id */
+		if (set[j] >= x)
+			x = set[j] + 1;
+	set[a] = x;
+	return 0;
+}
+
 static void *spin_thread(void *p)
 {
 	struct spin_arg *a = p;
@@ -163,17 +195,11 @@ static void live_stress(void)
 		rng ^= rng << 13; rng ^= rng >> 7; rng ^= rng << 17;
 		a = rng % 9;
 		b = (rng >> 8) % 9;
-		if ((rng >> 16) & 1) {
-			if (cos_pd(s.fd, COS_PD_MERGE, s.c[a].comp, s.c[b].comp)) { bad++; break; }
-			for (j = 0, x = set[b]; j < 9; j++)
-				if (set[j] == x)
-					set[j] = set[a];
-		} else {
-			if (cos_pd(s.fd, COS_PD_SPLIT, s.c[a].comp, 0)) { bad++; break; }
-			for (j = 0, x = 0; j < 9; j++)
-				if (set[j] >= x)
-					x = set[j] + 1;
-			set[a] = x;
+		j = (rng >> 16) & 1 ? COS_PD_MERGE : COS_PD_SPLIT;
+		x = model_op(set, 9, j, a, b);
+		if (cos_pd(s.fd, j, s.c[a].comp, s.c[b].comp) != x) {
+			bad++;
+			break;
 		}
 		ops++;
 		if (ops % 8)
@@ -320,17 +346,11 @@ int main(void)
 		rng ^= rng << 13; rng ^= rng >> 7; rng ^= rng << 17;
 		a = rng % N;
 		b = (rng >> 8) % N;
-		if ((rng >> 16) & 1) {
-			if (pd(&s, COS_PD_MERGE, a, b)) { bad++; continue; }
-			for (j = 0, x = set[b]; j < N; j++)
-				if (set[j] == x)
-					set[j] = set[a];
-		} else {
-			if (pd(&s, COS_PD_SPLIT, a, a)) { bad++; continue; }
-			for (j = 0, x = 0; j < N; j++)	/* a fresh set id */
-				if (set[j] >= x)
-					x = set[j] + 1;
-			set[a] = x;
+		j = (rng >> 16) & 1 ? COS_PD_MERGE : COS_PD_SPLIT;
+		x = model_op(set, N, j, a, b);
+		if (pd(&s, j, a, b) != x) {
+			bad++;
+			continue;
 		}
 		x = (rng >> 24) % N;
 		y = (rng >> 32) % N;

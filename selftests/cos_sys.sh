@@ -26,7 +26,7 @@ expect() {
 }
 
 echo "TAP version 13"
-echo "1..18"
+echo "1..19"
 out=$(build/cos run components/systems/calc.sys 2>&1); rc=$?
 echo "$out" | sed 's/^/# /'
 if [ $rc = 0 ] && grep -q '^calcuser: calc says I am component 0; 40 + 2 = 42' <<<"$out" &&
@@ -53,8 +53,8 @@ fi
 # calcuser makes exactly 8 calls to calc (one of them faults in calc).
 out=$(build/cos run --stats components/systems/calc.sys 2>/dev/null); rc=$?
 echo "$out" | tail -n 2 | sed 's/^/# /'
-if [ $rc = 0 ] && grep -qE '^calcuser +calc +8$' <<<"$out"; then
-	ok "cos run --stats: the calcuser -> calc edge carried exactly 8 invocations"
+if [ $rc = 0 ] && grep -qE '^calcuser +calc +8 +0$' <<<"$out"; then
+	ok "cos run --stats: the calcuser -> calc edge carried exactly 8 invocations, none inside one PD"
 else
 	nok "cos run --stats (exit $rc)"
 fi
@@ -71,7 +71,20 @@ expect nofile 65 "nofile.sys:1: cannot read no/such.elf" "component x no/such.el
 expect badslot 65 "badslot.sys:1: bad slot '999'" "component x build/components/hello.elf slot 999"
 expect stack 0 "hello: goodbye" "component hello build/components/hello.elf stack 16 slot 7" "thread hello"
 expect entryfn 3 "hello: a thread started at hello_again" "component hello build/components/hello.elf" "thread hello hello_again"
-expect merged 0 "calc says I am component 0" "$C" "$S" "import calcuser calc calc" "merge calcuser calc" "thread calcuser"
+# Merged, calc's functions are called directly: its divide fault has no
+# PD boundary to stop at and ends the thread, reported as calc's.
+expect merged 70 "fault in calc (depth 0): #DE" "$C" "$S" "import calcuser calc calc" "merge calcuser calc" "thread calcuser"
+printf '%s\n' "component strcli build/components/strcli.elf" \
+	"component strsrv build/components/strsrv.elf" "import strcli strsrv str" \
+	"merge strcli strsrv" "thread strcli" >"$tmp/argsmerged.sys"
+out=$(build/cos run --stats "$tmp/argsmerged.sys" 2>&1); rc=$?
+echo "$out" | tail -n 2 | sed 's/^/# /'
+if [ $rc = 0 ] && grep -q '^strcli: the server wrote back: "HELLO, argument region"' <<<"$out" &&
+   grep -qE '^strcli +strsrv +([1-9][0-9]*) +\1$' <<<"$out"; then
+	ok "args merged: direct calls find the thread's argument region; every call counted as intra-PD"
+else
+	nok "args merged (exit $rc)"
+fi
 expect sepmerge 1 "sepmerge.sys:5: merge calcuser calc: they must stay separate" "$C" "$S" "import calcuser calc calc" "separate calcuser calc" "merge calcuser calc" "thread calcuser"
 expect nofn 65 "nofn.sys:2: hello has no function nosuch" "component hello build/components/hello.elf" "thread hello nosuch"
 echo "# $n tests: $failed failed"

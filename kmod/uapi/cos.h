@@ -181,19 +181,29 @@ struct cos_edges {
  * write each other's memory); COS_PD_SPLIT takes c0 out of its PD into a
  * new one of its own; COS_PD_SEPARATE marks c0 and c1 as never to share a
  * PD (a merge that would join them fails with EPERM; there is no undo).
- * Allowed while threads run: a thread follows the new layout at once (the
- * kernel resynchronises every CPU before the call returns).
+ * Capability entries between members of one PD point at the server
+ * functions (see struct cos_ucap). Allowed while threads run: when a split
+ * returns, every thread runs in the new layout except one that is inside
+ * a direct call across the split, which keeps its old PD until that call
+ * has returned (docs/mpd.md).
+ * Errors: ENOENT (no such component), EINVAL (c0 == c1, bad op or flags),
+ * EALREADY (MERGE: one PD already; SPLIT: alone already), EPERM (MERGE:
+ * a separated pair would share a PD; SEPARATE: they share one now).
  */
 #define COS_PD_MERGE	1
 #define COS_PD_SPLIT	2
 #define COS_PD_SEPARATE	3
 #define COS_PD_POLICY	4	/* c0 may use COS_OP_PD (host only) */
 
+/* flags */
+#define COS_PD_NOREUSE	(1 << 0)	/* SPLIT: never reuse the old PD in
+					 * place (a benchmark switch) */
+
 #ifndef __ASSEMBLER__
 struct cos_pd_op {
 	__u32 op;		/* in: COS_PD_* */
 	__u32 c0, c1;		/* in: component ids (c1 unused by SPLIT) */
-	__u32 pad;
+	__u32 flags;		/* in: COS_PD_NOREUSE */
 };
 #endif
 
@@ -326,8 +336,9 @@ struct cos_run {
 #define COS_OP_INVOKE	4	/* RDI = capability, RSI, RDX, R10, R8 = arguments */
 #define COS_OP_RETURN	5	/* RDI, RSI = the two return words */
 #define COS_OP_PD	6	/* policy component only: RDI = COS_PD_MERGE/
-				 * SPLIT/SEPARATE, RSI, RDX = component ids;
-				 * returns 0 or -errno (-EPERM if not the policy) */
+				 * SPLIT/SEPARATE, RSI, RDX = component ids,
+				 * R10 = COS_PD_* flags; returns 0 or -errno
+				 * (-EPERM if not the policy) */
 
 /*
  * Invocation (migrating threads). COS_OP_INVOKE through a capability the

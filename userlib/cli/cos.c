@@ -233,9 +233,9 @@ static void print_edges(int fd, const struct cos_sysdesc *sd)
 	}
 	if (n > 1024)
 		n = 1024;
-	printf("%-20s %-20s %14s\n", "client", "server", "invocations");
+	printf("%-20s %-20s %14s %14s\n", "client", "server", "invocations", "intra-PD");
 	for (i = 0; i < n; i++) {
-		unsigned long long sum = 0;
+		unsigned long long sum = 0, intra = 0;
 
 		for (j = 0; j < i; j++)
 			if (rows[j].client == rows[i].client && rows[j].server == rows[i].server)
@@ -244,9 +244,9 @@ static void print_edges(int fd, const struct cos_sysdesc *sd)
 			continue;	/* this edge was printed already */
 		for (j = i; j < n; j++)
 			if (rows[j].client == rows[i].client && rows[j].server == rows[i].server)
-				sum += rows[j].invocations;
-		printf("%-20s %-20s %14llu\n", comp_name(sd, rows[i].client),
-		       comp_name(sd, rows[i].server), sum);
+				sum += rows[j].invocations, intra += rows[j].intra;
+		printf("%-20s %-20s %14llu %14llu\n", comp_name(sd, rows[i].client),
+		       comp_name(sd, rows[i].server), sum, intra);
 	}
 }
 
