@@ -164,6 +164,9 @@ long cos_ioctl_thd_regs(struct cos_sys *sys, void __user *arg, bool set)
 		goto out;
 	if (set) {
 		err = cos_regs_to_thd(thd, &req.regs);
+		/* a fresh start: its component's PD (mpd.c, R4) */
+		if (!err)
+			thd->pd_fresh = true;
 	} else {
 		cos_thd_to_regs(thd, &req.regs);
 		err = copy_to_user(arg, &req, sizeof(req)) ? -EFAULT : 0;

@@ -1,0 +1,332 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cos_mpd_stress - MPD under load: walker threads invoke along random
+ * paths of a graph of eight components (components/mpdnode: C, through
+ * capability entries that flip between the kernel stub and direct calls)
+ * while the main thread performs at least STRESS_OPS random merges,
+ * splits and moves. Checked:
+ *   - every walk answers what the host's replay of it says (a spurious
+ *     fault or a lost call would change or stop it);
+ *   - every capability's count (kernel + intra-PD counter page) equals
+ *     the replay's count for the rounds the walkers finished;
+ *   - after every split, the split component faults reading another's
+ *     memory and the other faults reading its (fresh probe threads);
+ *   - every operation returns what a model of the layout says, errors
+ *     included (EALREADY, EINVAL, EPERM for a separated pair);
+ *   - nothing is left allocated.
+ * Usage: cos_mpd_stress [OPS] (default STRESS_OPS).
+ */
+#include <pthread.h>
+#include <stdatomic.h>
+#include "harness.h"
+#include "sysdesc.h"
+
+#define NODES		8
+#define WALKERS		4
+#define WALKS		40	/* as in mpdnode.c */
+#define HOPS		6
+#define STRESS_OPS	100000
+#define SEP_A		6	/* a pair that must never share a PD */
+#define SEP_B		7
+
+static struct cos_sysdesc sd;
+static int fd, graph[NODES][3];
+static uint64_t tag[NODES], tag_addr[NODES];
+static atomic_int stop;
+
+/* ---- the replay ---------------------------------------------------------- */
+
+static uint64_t walk_mix(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	return x;
+}
+
+static uint64_t replay_step(int node, uint64_t seed, long hops,
+			    uint64_t counts[NODES][3])
+{
+	uint64_t s, e, r;
+
+	if (hops <= 0)
+		return tag[node];
+	s = walk_mix(seed);
+	e = s % 3;
+	counts[node][e]++;
+	r = replay_step(graph[node][e], s, hops - 1, counts);
+	return (r * 31 + e) & 0x7fffffffffffffffULL;
+}
+
+static uint64_t replay_round(int node, uint64_t t, uint64_t round,
+			     uint64_t counts[NODES][3])
+{
+	uint64_t x = 0, w;
+
+	for (w = 0; w < WALKS; w++)
+		x = x * 3 + replay_step(node, walk_mix(t * 1000003 + round * 1009 + w + 1),
+					HOPS, counts);
+	return x;
+}
+
+/* ---- walkers --------------------------------------------------------------- */
+
+struct walker {
+	pthread_t pt;
+	int node, thd;
+	uint64_t rounds, counts[NODES][3];
+	char err[200];
+};
+
+static void *walker_main(void *p)
+{
+	struct walker *w = p;
+	struct cos_run r;
+	char want[64];
+
+	for (;;) {
+		memset(&r, 0, sizeof(r));
+		r.thd = w->thd;
+		r.budget_ns = 50000000;
+		if (cos_run(fd, &r)) {
+			snprintf(w->err, sizeof(w->err), "RUN: %s", strerror(errno));
+			break;
+		}
+		if (r.exit_reason == COS_EXIT_BUDGET)
+			continue;
+		if (r.exit_reason != COS_EXIT_PRINT) {
+			snprintf(w->err, sizeof(w->err),
+				 "round %llu: exit %s, vector %u at ip %#llx address %#llx in comp %u",
+				 (unsigned long long)w->rounds, cos_exit_name(r.exit_reason),
+				 r.fault.vector, (unsigned long long)r.fault.ip,
+				 (unsigned long long)r.fault.address, r.fault.comp);
+			break;
+		}
+		snprintf(want, sizeof(want), "mpdnode: round %llu %llx\n",
+			 (unsigned long long)w->rounds,
+			 (unsigned long long)replay_round(w->node, w->thd, w->rounds, w->counts));
+		if (r.print.len != strlen(want) || memcmp(r.print.data, want, r.print.len)) {
+			snprintf(w->err, sizeof(w->err), "printed \"%.*s\", want \"%s\"",
+				 (int)r.print.len, r.print.data, want);
+			break;
+		}
+		w->rounds++;
+		if (atomic_load(&stop))
+			break;
+	}
+	return NULL;
+}
+
+/* ---- probes -------------------------------------------------------------- */
+
+static struct cos_regs probe_regs[NODES];
+static int probe_thd[NODES];
+
+/* 1: x reads y's node_tag; 0: x faults on it; -1: something else. */
+static int probe(int x, int y)
+{
+	struct cos_regs regs = probe_regs[x];
+	struct cos_run r = { .thd = probe_thd[x], .budget_ns = 2000000000ull };
+
+	regs.rsi = tag_addr[y];
+	if (cos_thd_set_regs(fd, probe_thd[x], &regs) || cos_run(fd, &r))
+		return -1;
+	if (r.exit_reason == COS_EXIT_EXIT && r.exit.status == 1)
+		return 1;
+	if (r.exit_reason == COS_EXIT_FAULT && r.fault.vector == 14 &&
+	    r.fault.address == tag_addr[y])
+		return 0;
+	return -1;
+}
+
+/* ---- the layout model -------------------------------------------------------- */
+
+static int set[NODES];
+
+static int model(int op, int a, int b)
+{
+	int j, x, alone = 1;
+
+	if (op == COS_PD_MERGE) {
+		if (a == b)
+			return -EINVAL;
+		if (set[a] == set[b])
+			return -EALREADY;
+		if ((set[a] == set[SEP_A] && set[b] == set[SEP_B]) ||
+		    (set[a] == set[SEP_B] && set[b] == set[SEP_A]))
+			return -EPERM;
+		for (j = 0, x = set[b]; j < NODES; j++)
+			if (set[j] == x)
+				set[j] = set[a];
+		return 0;
+	}
+	for (j = 0; j < NODES; j++)
+		if (j != a && set[j] == set[a])
+			alone = 0;
+	if (alone)
+		return -EALREADY;
+	for (j = 0, x = 0; j < NODES; j++)
+		if (set[j] >= x)
+			x = set[j] + 1;
+	set[a] = x;
+	return 0;
+}
+
+static int write_sysdesc(const char *path, uint64_t *rng)
+{
+	FILE *f = fopen(path, "w");
+	int i, e;
+
+	if (!f)
+		return -1;
+	fprintf(f, "pages 8192\n");
+	for (i = 0; i < NODES; i++)
+		fprintf(f, "component n%d build/components/mpdnode.elf\n", i);
+	for (i = 0; i < NODES; i++)
+		for (e = 0; e < 3; e++) {
+			do {
+				*rng ^= *rng << 13; *rng ^= *rng >> 7; *rng ^= *rng << 17;
+				graph[i][e] = *rng % NODES;
+			} while (graph[i][e] == i);
+			fprintf(f, "import n%d n%d walk%d\n", i, graph[i][e], e);
+		}
+	for (i = 0; i < WALKERS; i++)
+		fprintf(f, "thread n%d\n", i);
+	for (i = 0; i < NODES; i++)
+		fprintf(f, "thread n%d node_probe\n", i);
+	fprintf(f, "separate n%d n%d\n", SEP_A, SEP_B);
+	return fclose(f);
+}
+
+int main(int argc, char **argv)
+{
+	static struct walker w[WALKERS];
+	long target = argc > 1 ? atol(argv[1]) : STRESS_OPS;
+	uint64_t rng = 0x2545f4914f6cdd1dull, want[NODES][3] = { { 0 } };
+	struct cos_edge rows[64];
+	long ops = 0, tries = 0, splits = 0, probes = 0, bad_ops = 0, bad_probes = 0;
+	long long stays0 = stat_of("pd_stays"), late0 = stat_of("pds_freed_late");
+	char err[512] = "", path[] = "/tmp/cos_mpd_stress.sys";
+	int i, j, e, n, ok, bad_counts = 0;
+	uint64_t at, total = 0;
+
+	tap_plan(6);
+	ok = !write_sysdesc(path, &rng) && !cos_sd_parse(path, &sd, err, sizeof(err));
+	fd = must_open();
+	ok = ok && !cos_sd_load(fd, &sd, err, sizeof(err)) &&
+	     !cos_elf_symbol(&sd.comps[0].elf, "node_tag", &at);
+	for (i = 0; ok && i < NODES; i++) {
+		tag_addr[i] = sd.comps[i].bare.base + at;
+		tag[i] = tag_addr[i] >> 32;
+		set[i] = i;
+		probe_thd[i] = sd.thread_ids[WALKERS + i];
+		ok &= !cos_thd_get_regs(fd, probe_thd[i], &probe_regs[i]);
+	}
+	tap_ok(ok, "8 nodes, 24 edges, %d walkers and 8 probe threads loaded %s", WALKERS, err);
+	if (!ok)
+		return tap_exit();
+
+	for (i = 0; i < WALKERS; i++) {
+		w[i].node = i;
+		w[i].thd = sd.thread_ids[i];
+		pthread_create(&w[i].pt, NULL, walker_main, &w[i]);
+	}
+	while (ops < target) {
+		int a, b, op, x, got;
+
+		rng ^= rng << 13; rng ^= rng >> 7; rng ^= rng << 17;
+		a = rng % NODES;
+		b = (rng >> 8) % NODES;
+		op = (rng >> 16) % 5;	/* 2 merge, 2 split, 1 move */
+		if (op == 4) {		/* move a into b's PD: split, then merge */
+			x = model(COS_PD_SPLIT, a, 0);
+			got = cos_pd(fd, COS_PD_SPLIT, sd.comps[a].bare.comp, 0);
+			bad_ops += got != x;
+			ops += !got;
+			tries++;
+			op = 0;
+		}
+		op = op < 2 ? COS_PD_MERGE : COS_PD_SPLIT;
+		x = model(op, a, b);
+		got = cos_pd(fd, op, sd.comps[a].bare.comp, sd.comps[b].bare.comp);
+		if (got != x && bad_ops++ < 5)
+			tap_diag("op %ld: %s %d %d gave %d, want %d", ops,
+				 op == COS_PD_MERGE ? "merge" : "split", a, b, got, x);
+		ops += !got;
+		tries++;
+		if (op == COS_PD_SPLIT && !got) {
+			/* the split component and another both fault */
+			b = (a + 1 + (rng >> 24) % (NODES - 1)) % NODES;
+			x = probe(a, b);
+			n = probe(b, a);
+			probes += 2;
+			splits++;
+			if ((x || n) && bad_probes++ < 5)
+				tap_diag("after split %d: %d reading %d gave %d, back %d", a, a, b, x, n);
+		} else if (!(ops % 16)) {
+			b = (a + 1 + (rng >> 24) % (NODES - 1)) % NODES;
+			x = probe(a, b);
+			probes++;
+			if (x != (set[a] == set[b]) && bad_probes++ < 5)
+				tap_diag("op %ld: %d reading %d gave %d, want %d", ops, a, b, x,
+					 set[a] == set[b]);
+		}
+		for (i = 0; i < WALKERS && !w[i].err[0]; i++)
+			;
+		if (i < WALKERS)
+			break;
+	}
+	atomic_store(&stop, 1);
+	for (i = 0; i < WALKERS; i++)
+		pthread_join(w[i].pt, NULL);
+	tap_ok(ops >= target && !bad_ops,
+	       "%ld random merges, splits and moves done (%ld splits; %ld tries with the "
+	       "refusals), each returned what the model says", ops, splits, tries);
+	tap_diag("entries that kept a thread in its old PD (inside a direct call): %lld; "
+		 "old PDs freed after their last thread left: %lld",
+		 stat_of("pd_stays") - stays0, stat_of("pds_freed_late") - late0);
+	tap_ok(probes && !bad_probes,
+	       "%ld probes: after every split both sides fault, merged ones read", probes);
+	for (i = 0, ok = 1; i < WALKERS; i++) {
+		if (w[i].err[0]) {
+			ok = 0;
+			tap_diag("walker %d: %s", i, w[i].err);
+		}
+		ok &= w[i].rounds > 0;
+		for (j = 0; j < NODES; j++)
+			for (e = 0; e < 3; e++)
+				want[j][e] += w[i].counts[j][e];
+	}
+	tap_ok(ok, "walkers finished %llu, %llu, %llu, %llu rounds, every answer right",
+	       (unsigned long long)w[0].rounds, (unsigned long long)w[1].rounds,
+	       (unsigned long long)w[2].rounds, (unsigned long long)w[3].rounds);
+
+	n = cos_edges(fd, rows, 64, 0);
+	for (i = 0; i < n && i < 64; i++) {
+		const char *name = NULL;
+
+		for (j = 0; j < NODES; j++)
+			if (sd.comps[j].bare.comp == rows[i].client)
+				break;
+		if (j < NODES && (int)rows[i].cap < sd.comps[j].ncaps)
+			name = sd.comps[j].patch_names[rows[i].cap];
+		if (!name || sscanf(name, "__cos_cap_walk%d_step", &e) != 1 || e < 0 || e > 2) {
+			bad_counts++;
+			continue;
+		}
+		total += rows[i].invocations;
+		if (rows[i].invocations != want[j][e] && bad_counts++ < 5)
+			tap_diag("edge n%d -> n%d: %llu invocations (%llu intra-PD), the walkers made %llu",
+				 j, graph[j][e], (unsigned long long)rows[i].invocations,
+				 (unsigned long long)rows[i].intra, (unsigned long long)want[j][e]);
+	}
+	tap_ok(n == NODES * 3 && !bad_counts && total,
+	       "all 24 edges counted exactly (%llu invocations, kernel and intra-PD together)",
+	       (unsigned long long)total);
+	cos_sd_free(&sd);
+	close(fd);
+	unlink(path);
+	tap_ok(stat_of("systems") == 0 && stat_of("pages") == 0 && stat_of("threads") == 0,
+	       "nothing left allocated");
+	return tap_exit();
+}
