@@ -17,7 +17,7 @@ CFLAGS := -O2 -g -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE
 CPPFLAGS := -Ikmod/uapi -Iuserlib/libcos -Iuserlib/rt
 
 # Components: freestanding, no FPU/SSE, position independent, flat binary.
-COMP_CFLAGS := -O2 -std=gnu11 -Wall -Wextra -Werror -ffreestanding -fpie \
+COMP_CFLAGS := -O2 -std=gnu11 -Wall -Wextra -Werror -ffreestanding -fpie -mno-red-zone \
 	-fno-stack-protector -fno-asynchronous-unwind-tables -mgeneral-regs-only \
 	-fno-builtin -Icomponents/bare -Icomponents/interfaces -Iuserlib/rt -Ikmod/uapi
 

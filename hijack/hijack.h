@@ -49,6 +49,7 @@ struct cos_cpu {
 	unsigned long lb_cr3[2];
 	void *thd;			/* running thread (kmod's struct cos_thd) */
 	unsigned long pcid;		/* PCID bits for CR3 loads of PDs */
+	void *sys;			/* its system (compared, never followed) */
 	bool installed;			/* module vectors live on this CPU */
 	bool exited;			/* the run loop hands an interrupt that
 					 * came from component mode to Linux:

@@ -104,15 +104,13 @@ long cos_ioctl_edges(struct cos_sys *sys, void __user *arg)
 
 			if (n >= req.max)
 				continue;	/* count only */
-			if (req.flags & COS_EDGES_RESET) {
-				e.invocations = xchg(&cap->invocations, 0);
-				e.intra = xchg(&client->capcnt[c].calls, 0);
-			} else {
-				e.invocations = READ_ONCE(cap->invocations);
-				e.intra = READ_ONCE(client->capcnt[c].calls);
-			}
-			/* the runtime's count nets out stub calls (cos.h):
-			 * a call racing with the reset may show as -1 */
+			e.invocations = req.flags & COS_EDGES_RESET ?
+					xchg(&cap->invocations, 0) :
+					READ_ONCE(cap->invocations);
+			e.intra = cos_cnt_read(sys, client->id, c,
+					       req.flags & COS_EDGES_RESET);
+			/* the runtime nets stub calls out (cos.h): a call in
+			 * flight during a reset may show as -1 */
 			if ((s64)e.intra < 0)
 				e.intra = 0;
 			e.invocations += e.intra;

@@ -12,8 +12,7 @@
 
 /*
  * The user-level capability table, a page of ours read-only to the
- * component, and its counter page after it, read+write (see cos.h). Both
- * belong to the slot's page tables, which free them.
+ * component (see cos.h), in the slot's page tables, which free it.
  */
 static void *cos_comp_map_page(struct cos_sys *sys, struct cos_comp *comp,
 			       unsigned long va, u32 prot)
@@ -34,18 +33,12 @@ static void *cos_comp_map_page(struct cos_sys *sys, struct cos_comp *comp,
 
 static int cos_comp_map_captbl(struct cos_sys *sys, struct cos_comp *comp)
 {
-	void *tbl, *cnt;
+	void *tbl = cos_comp_map_page(sys, comp, comp->base + COS_CAPTBL_REGION,
+				      COS_PROT_READ);
 
-	tbl = cos_comp_map_page(sys, comp, comp->base + COS_CAPTBL_REGION,
-				COS_PROT_READ);
 	if (IS_ERR(tbl))
 		return PTR_ERR(tbl);
 	comp->captbl = tbl;
-	cnt = cos_comp_map_page(sys, comp, comp->base + COS_CAPCNT_REGION,
-				COS_PROT_READ | COS_PROT_WRITE);
-	if (IS_ERR(cnt))
-		return PTR_ERR(cnt);	/* the table goes with pt_root */
-	comp->capcnt = cnt;
 	return 0;
 }
 
@@ -59,8 +52,8 @@ long cos_ioctl_comp_create(struct cos_sys *sys, void __user *arg)
 
 	if (copy_from_user(&req, arg, sizeof(req)))
 		return -EFAULT;
-	if (req.flags || req.pad || req.slot >= PTRS_PER_PGD / 2)
-		return -EINVAL;
+	if (req.flags || req.pad || req.slot >= cos_cnt_slot())
+		return -EINVAL;		/* the last slot holds the counters */
 
 	mutex_lock(&sys->lock);
 	err = -EBUSY;
@@ -82,6 +75,9 @@ long cos_ioctl_comp_create(struct cos_sys *sys, void __user *arg)
 	comp->slot = req.slot;
 	comp->base = (unsigned long)req.slot << cos_slot_shift();
 	comp->end = min(comp->base + span, cos_user_va_end());
+	err = cos_cnt_comp_init(sys, comp);	/* counters.c: before any PD */
+	if (err)
+		goto out_free;	/* its counter pages go with the system */
 
 	comp->pt_root = cos_sys_page_alloc(sys);
 	if (IS_ERR(comp->pt_root)) {
@@ -197,7 +193,7 @@ long cos_ioctl_mem_map(struct cos_sys *sys, void __user *arg)
 	err = -EINVAL;
 	if (m.addr < comp->base || m.addr + m.len > comp->end ||
 	    cos_args_overlap(comp, m.addr, m.len) ||
-	    (m.addr < comp->base + COS_CAPCNT_REGION + PAGE_SIZE &&
+	    (m.addr < comp->base + COS_CAPTBL_REGION + PAGE_SIZE &&
 	     m.addr + m.len > comp->base + COS_CAPTBL_REGION))
 		goto out_unlock;
 	err = -ENOSPC;

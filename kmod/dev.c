@@ -16,7 +16,7 @@ static long cos_ioctl_version(void __user *arg)
 		.abi_minor = COS_ABI_MINOR,
 		.paging_levels = cos_paging_levels(),
 		.slot_shift = cos_slot_shift(),
-		.nr_slots = PTRS_PER_PGD / 2,
+		.nr_slots = cos_cnt_slot(),
 		.page_size = PAGE_SIZE,
 		.user_va_end = cos_user_va_end(),
 		.max_pages = READ_ONCE(cos_max_pages),

@@ -245,9 +245,26 @@ static void cos_pd_resync(void *unused)
 	c->lb_cr3[0] = c->lb_cr3[1] = cr3;
 }
 
-static void cos_pd_resync_all(void)
+/*
+ * Resync the CPUs that have a PD of @sys loaded. A CPU that loads one
+ * after we looked writes CR3 afresh, which flushes (cos_cr3_load sets
+ * linux_cr3 before it writes CR3, and we look after our page-table
+ * stores), and then runs its thread through cos_thd_enter_pd anyway.
+ */
+static void cos_pd_resync_all(struct cos_sys *sys)
 {
-	on_each_cpu(cos_pd_resync, NULL, 1);
+	unsigned int cpu;
+
+	smp_mb();	/* the page-table stores before the looks */
+	cpumask_clear(sys->resync);
+	for_each_online_cpu(cpu) {
+		struct cos_cpu *c = per_cpu_ptr(&cos_cpu, cpu);
+
+		if (READ_ONCE(c->linux_cr3) && READ_ONCE(c->sys) == sys)
+			cpumask_set_cpu(cpu, sys->resync);
+	}
+	if (!cpumask_empty(sys->resync))
+		on_each_cpu_mask(sys->resync, cos_pd_resync, NULL, true);
 }
 
 /* ---- the operations ------------------------------------------------------ */
@@ -377,7 +394,7 @@ static int cos_pd_split(struct cos_sys *sys, struct cos_comp *c, bool reuse)
 	} else {
 		WRITE_ONCE(old->pgd[c->slot], 0);
 	}
-	cos_pd_resync_all();		/* the TLB, and R4 */
+	cos_pd_resync_all(sys);		/* the TLB, and R4 */
 	return 0;
 
 undo:

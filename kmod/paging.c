@@ -109,8 +109,8 @@ u64 cos_pte_flags(u32 prot)
 /*
  * A PD's top-level page: Linux's kernel half (the same entries every mm
  * has; they never change after boot because Linux preallocates the
- * top-level entries of vmalloc and module space) plus the slot entries of
- * its member components.
+ * top-level entries of vmalloc and module space), the counter slot, and
+ * the slot entries of its member components.
  */
 int cos_pd_init(struct cos_sys *sys, struct cos_pd *pd)
 {
@@ -120,6 +120,8 @@ int cos_pd_init(struct cos_sys *sys, struct cos_pd *pd)
 		return PTR_ERR(pgd);
 	memcpy(pgd + PTRS_PER_PGD / 2, (u64 *)current->mm->pgd + PTRS_PER_PGD / 2,
 	       PTRS_PER_PGD / 2 * sizeof(u64));
+	if (sys->cnt_root)	/* the counter areas (counters.c) */
+		pgd[cos_cnt_slot()] = __pa(sys->cnt_root) | COS_PT_TABLE_FLAGS;
 	pd->pgd = pgd;
 	pd->pa = __pa(pgd);
 	return 0;

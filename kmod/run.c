@@ -304,7 +304,7 @@ static enum cos_next cos_enter_once(struct cos_run_ctx *ctx,
 				    unsigned long *cr2, unsigned long *dr6)
 {
 	struct cos_thd *thd = ctx->thd;
-	unsigned long vec;
+	unsigned long vec, gs;
 
 	if (ctx->fpu) {
 		if (test_thread_flag(TIF_NEED_FPU_LOAD))
@@ -312,12 +312,18 @@ static enum cos_next cos_enter_once(struct cos_run_ctx *ctx,
 	} else {
 		write_cr0(ctx->cr0 | X86_CR0_TS);	/* FPU use is #NM */
 	}
+	this_cpu_write(cos_cpu.thd, thd);	/* before CR3: mpd.c looks */
+	this_cpu_write(cos_cpu.sys, thd->sys);
 	cos_thd_enter_pd(thd);		/* mpd.c: R1, R4; CR3 */
+	gs = cos_cnt_area(smp_processor_id());	/* counters.c */
+	if (unlikely(thd->gs_base != gs)) {
+		thd->gs_base = gs;
+		wrmsrl(MSR_KERNEL_GS_BASE, gs);
+	}
 	this_cpu_write(cos_cpu.lb_cr3[1], thd->comp->lb_twin.pgd ?
 		       cos_cr3_value(cos_pd_pa(&thd->comp->lb_twin)) :
 		       this_cpu_read(cos_cpu.lb_cr3[0]));
 	this_cpu_write(cos_cpu.regs_end, (unsigned long)(&thd->hw + 1));
-	this_cpu_write(cos_cpu.thd, thd);
 	this_cpu_write(cos_cpu.pcid, cos_cr3_value(0));
 
 	cos_enter_component(&thd->hw);

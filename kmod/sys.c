@@ -46,6 +46,10 @@ struct cos_sys *cos_sys_create(void)
 
 	if (!sys)
 		return NULL;
+	if (!zalloc_cpumask_var(&sys->resync, GFP_KERNEL_ACCOUNT)) {
+		kfree(sys);
+		return NULL;
+	}
 	mutex_init(&sys->lock);
 	INIT_LIST_HEAD(&sys->retired);
 	sys->max_pages = READ_ONCE(cos_max_pages);
@@ -65,6 +69,8 @@ void cos_sys_destroy(struct cos_sys *sys)
 			cos_comp_destroy(sys, sys->comps[i]);
 	cos_pd_free_retired(sys);	/* no thread holds any now */
 	WARN_ON_ONCE(!list_empty(&sys->retired));
+	cos_cnt_free(sys);
+	free_cpumask_var(sys->resync);
 	WARN_ON_ONCE(sys->pages);
 	bitmap_free(sys->separate);
 	mutex_destroy(&sys->lock);

@@ -17,6 +17,7 @@
 #define COS_SYS_H
 
 #include <linux/mutex.h>
+#include <linux/cpumask.h>
 #include <linux/atomic.h>
 #include <linux/types.h>
 #include <asm/fpu/api.h>
@@ -59,7 +60,6 @@ struct cos_comp {
 	u32 slot;
 	unsigned long base, end;	/* [base, end) may be mapped */
 	struct cos_ucap *captbl;	/* the user-level table (read-only page) */
-	struct cos_ucount *capcnt;	/* its counters (component-writable) */
 	u64 *pt_root;			/* table the slot entry points to */
 	struct cos_pd lb_twin;		/* COS_THD_BENCH_LB: a copy of pd */
 	unsigned long fault_entry;	/* its fault handler, or 0 */
@@ -111,6 +111,8 @@ struct cos_sys {
 	unsigned int nr_comps, nr_thds;
 	unsigned long *separate;	/* COS_MAX_COMPS^2 bits: never one PD */
 	struct list_head retired;	/* retired PDs still held (mpd.c) */
+	u64 *cnt_root;			/* the counter slot's table (counters.c) */
+	cpumask_var_t resync;		/* mpd.c: CPUs to resync (sys->lock) */
 	unsigned int nr_running;
 	unsigned long pages, max_pages;
 };
@@ -148,6 +150,13 @@ bool cos_args_overlap(const struct cos_comp *c, unsigned long addr,
 int cos_args_map_thd(struct cos_sys *sys, struct cos_thd *t);
 void cos_args_unmap_thd(struct cos_sys *sys, struct cos_thd *t);
 int cos_args_map_comp(struct cos_sys *sys, struct cos_comp *c);
+
+/* counters.c: intra-PD call counters; sys->lock held */
+unsigned int cos_cnt_slot(void);
+unsigned long cos_cnt_area(unsigned int cpu);
+int cos_cnt_comp_init(struct cos_sys *sys, struct cos_comp *comp);
+u64 cos_cnt_read(struct cos_sys *sys, u32 client, u32 cap, bool reset);
+void cos_cnt_free(struct cos_sys *sys);
 
 /* cap.c */
 long cos_ioctl_cap_create(struct cos_sys *sys, void __user *arg);

@@ -49,7 +49,7 @@ static int cos_regs_to_thd(struct cos_thd *thd, const struct cos_regs *u)
 	r->vector = 0;
 	r->error_code = 0;
 	thd->fs_base = u->fs_base;
-	thd->gs_base = u->gs_base;
+	/* gs_base is the kernel's: the CPU's counter area (counters.c) */
 	cos_thd_sanitize(thd);
 	return 0;
 }

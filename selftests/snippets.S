@@ -168,13 +168,18 @@ SNIPPET_END fpu_regs
 
 /* FS/GS bases as set by the host (R13/R14 expected), then clobber host
  * state a component can reach: bases, selectors, PKRU. Needs FSGSBASE. */
+/* FS as given (R13); GS the kernel's: a counter area, R14 + k * span. */
 SNIPPET fsgs
 	rdfsbase %rax
 	cmpq	%rax, %r13
 	jne	1f
 	rdgsbase %rax
-	cmpq	%rax, %r14
-	jne	2f
+	subq	%r14, %rax
+	testl	$(COS_CNT_CPU_SPAN - 1), %eax
+	jnz	2f
+	shrq	$19, %rax		/* log2(COS_CNT_CPU_SPAN): the CPU */
+	cmpq	$8192, %rax
+	jae	2f
 	xorl	%eax, %eax
 	syscall				/* still there after a call */
 	rdfsbase %rax
@@ -731,9 +736,9 @@ SNIPPET inv_badcap
 SNIPPET_END inv_badcap
 
 /* The capability table is read-only and the kernel's: entry 1 holds the
- * stub address given at creation (R12) and its word R13 (id 1 << 32 | the
- * client); entry 7, not held, the same stub and id 7; the counter page
- * after it is writable; a write to the table faults. */
+ * stub address given at creation (R12) and its word R13 (the client << 8
+ * | id 1); entry 7, not held, the same stub and id 7; the counter area at
+ * GS is writable; a write to the table faults. */
 SNIPPET inv_captbl
 	movq	COS_CAPTBL_REGION + 16(%rdi), %rax
 	cmpq	%r12, %rax
@@ -742,12 +747,13 @@ SNIPPET inv_captbl
 	jne	1f
 	cmpq	%r12, COS_CAPTBL_REGION + 7 * 16(%rdi)
 	jne	1f
-	movabsq	$(6 << 32), %rax
-	addq	%r13, %rax
+	leaq	6(%r13), %rax
 	cmpq	%rax, COS_CAPTBL_REGION + 7 * 16 + 8(%rdi)
 	jne	1f
-	incq	COS_CAPCNT_REGION + 16(%rdi)
-	cmpq	$1, COS_CAPCNT_REGION + 16(%rdi)
+	movq	%gs:(,%r13,8), %rax
+	incq	%gs:(,%r13,8)
+	incq	%rax
+	cmpq	%rax, %gs:(,%r13,8)
 	jne	1f
 inv_captbl_at:
 	movq	$0, COS_CAPTBL_REGION + 16(%rdi)

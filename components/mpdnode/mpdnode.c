@@ -22,12 +22,9 @@ COS_IFACE_SERVER(WALK2_IFACE)
 
 /* Out-edges: capability words only (a node serves walkN_step itself, so
  * the client stubs of COS_IFACE_CLIENT would clash with it). */
-const volatile unsigned long __cos_cap_walk0_step
-	__attribute__((used, section(".rodata.cos_caps"))) = -1UL;
-const volatile unsigned long __cos_cap_walk1_step
-	__attribute__((used, section(".rodata.cos_caps"))) = -1UL;
-const volatile unsigned long __cos_cap_walk2_step
-	__attribute__((used, section(".rodata.cos_caps"))) = -1UL;
+COS_CLIENT_CAP(walk0, step)
+COS_CLIENT_CAP(walk1, step)
+COS_CLIENT_CAP(walk2, step)
 
 /* What a walk ending here answers: this slot, seen from any address in
  * its first 4 GiB. The host reads it with node_probe too. */
@@ -51,11 +48,11 @@ static long node_step(long seed, long hops)
 	s = walk_mix((unsigned long)seed);
 	e = s % 3;
 	if (e == 0)
-		r = cos_call(__cos_cap_walk0_step, (long)s, hops - 1, 0, 0);
+		r = cos_call_2(__cos_cap_walk0_step, (long)s, hops - 1);
 	else if (e == 1)
-		r = cos_call(__cos_cap_walk1_step, (long)s, hops - 1, 0, 0);
+		r = cos_call_2(__cos_cap_walk1_step, (long)s, hops - 1);
 	else
-		r = cos_call(__cos_cap_walk2_step, (long)s, hops - 1, 0, 0);
+		r = cos_call_2(__cos_cap_walk2_step, (long)s, hops - 1);
 	if (r < 0)
 		return r;
 	return (long)(((unsigned long)r * 31 + e) & 0x7fffffffffffffffUL);

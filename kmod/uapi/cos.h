@@ -37,7 +37,9 @@ struct cos_version {
 	__u32 abi_minor;	/* out */
 	__u32 paging_levels;	/* out: 4 or 5 */
 	__u32 slot_shift;	/* out: log2 of the span of one slot (39/48) */
-	__u32 nr_slots;		/* out: slots in the user half (256) */
+	__u32 nr_slots;		/* out: slots components may use (255: the
+				 * last one of the user half holds the
+				 * counters, see COS_CNT_CPU_SPAN) */
 	__u32 page_size;	/* out: 4096 */
 	__u64 user_va_end;	/* out: no mapping may reach this address */
 	__u64 features;		/* out: COS_FEAT_* */
@@ -114,40 +116,46 @@ struct cos_cap_create {
  *          they share one ("capability flipping"). One aligned 8-byte
  *          store flips it, so a racing call takes either, never neither.
  *   word - COS_UCAP_WORD(capability id, client id), constant: the stub
- *          takes the id from the high half, a server function called
- *          directly finds its caller in the low half (R8 = the caller on
- *          the kernel path too).
+ *          takes the id from the low byte, a server function called
+ *          directly finds its caller above it (the server entry stub of
+ *          the kernel path passes the caller in the same form).
  * Once a component holds a capability with a stub, every entry it does
  * not hold points at that stub with its own id, so calling through one
  * gets COS_ERR_NOCAP from the kernel.
  *
- * The page after it (COS_CAPCNT_REGION, read+write to the component)
- * holds one struct cos_ucount per entry: the client's runtime adds one on
- * every call through entry i, and its stub takes the one back before it
- * enters the kernel, which counts inter-PD invocations itself. The sum is
- * the capability's edge count (COS_EDGES); a component can only distort
- * its own edges' counts.
+ * Counting: every call through entry i adds one to the 8-byte counter at
+ * user GS base + word * 8 (COS_UCAP_WORD is client << 8 | cap, so that is
+ * the counter of the client's capability i), and the inter-PD stub takes
+ * the one back: the kernel counts those itself. The kernel sets each
+ * thread's GS base, at every entry, to the counter area of the CPU it
+ * enters on: COS_CNT_CPU_SPAN bytes per CPU from COS_CNT_OFFSET into the
+ * reserved last slot of the user half, mapped read+write in every PD
+ * (the offset keeps the first clients' counters and their capability
+ * tables, at a page index that is 0 modulo 64, apart in a small
+ * direct-mapped TLB such as QEMU's). One plain increment on a CPU's own area loses nothing to another
+ * CPU, nor to preemption. COS_EDGES adds the areas of all CPUs to the
+ * kernel's count. Components can write any counter: they can only
+ * distort statistics, and only while merged (direct calls are the only
+ * ones counted there). THD_SET_REGS ignores gs_base.
  */
+#define COS_CNT_SLOT_FROM_TOP	1	/* the last slot of the user half */
+#define COS_CNT_CPU_SPAN	(256 * 256 * 8)	/* components x capabilities */
+#define COS_CNT_OFFSET		0xa0000
 #define COS_CAPTBL_REGION	0x5fe00000
-#define COS_CAPCNT_REGION	(COS_CAPTBL_REGION + 4096)
-#define COS_UCAP_WORD(cap, client)	(((__u64)(cap) << 32) | (client))
+#define COS_UCAP_WORD(cap, client)	(((__u64)(client) << 8) | (cap))
 #ifndef __ASSEMBLER__
 struct cos_ucap {
 	__u64 fn;
 	__u64 word;
 };
 
-struct cos_ucount {
-	__u64 calls;		/* intra-PD calls (net of stub calls) */
-	__u64 pad;
-};
 #endif
 
 /* ---- COS_EDGES ------------------------------------------------------------ */
 /*
  * Edge statistics: the invocations each capability carried, one row per
  * capability: inter-PD ones counted by the kernel, intra-PD ones by the
- * client's runtime in its counter page (see COS_CAPCNT_REGION); the sum
+ * client's runtime in the per-CPU counter areas (see COS_CNT_CPU_SPAN); the sum
  * over the rows of one client/server pair is that edge's count. With
  * COS_EDGES_RESET every counter is read and zeroed in one atomic exchange,
  * so windows neither lose nor double-count (an invocation racing with the

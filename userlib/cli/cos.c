@@ -48,7 +48,10 @@ static void usage(FILE *f)
 "  bench null [--iters N]  null round trip vs Linux getppid() (default 1000000)\n"
 "  bench invoke [--iters N] inter-PD invocation vs the hardware lower bound,\n"
 "                          Linux pipe RPC and a C indirect call (default 200000)\n"
-"  bench mpd [--iters N]   merge 10 components and split them N times (100)\n"
+"  bench mpd [--iters N]   MPD's tables: merge 10 components and split them\n"
+"                          N times (100), with and without PD reuse, against\n"
+"                          a Linux address-space clone; intra-PD invocation\n"
+"                          against a C indirect call and an inter-PD one\n"
 "                          against Linux cloning an address space\n"
 "  help                    this text\n"
 "\n"
@@ -518,23 +521,15 @@ static double bench_clone_as_us(unsigned long iters)
 	return (t_copy - t_share) / 1000.0;
 }
 
-/* Merge 10 components into one PD, then split them off one at a time. */
-static int cmd_bench_mpd(unsigned long rounds)
+/* Merge 10 components into one PD, then split them off one at a time,
+ * @rounds times; the mean cost of one merge and of one split, in us. */
+static int bench_merge_split(int fd, const struct cos_bare *c, unsigned long rounds,
+			     unsigned int split_flags, double *merge_us, double *split_us)
 {
-	struct cos_bare c[10];
-	double t_merge = 0, t_split = 0, clone_us;
+	double t_merge = 0, t_split = 0;
 	unsigned long r;
-	int fd = open_cos(), i;
+	int i;
 
-	for (i = 0; i < 10; i++) {
-		struct cos_bare_opts o = { .slot = i + 1 };
-
-		if (cos_bare_load_comp(fd, cos_snippet_start(bench_ret),
-				       cos_snippet_len(bench_ret), &o, &c[i])) {
-			fprintf(stderr, "%s: bench mpd: cannot load components\n", prog);
-			return 1;
-		}
-	}
 	for (r = 0; r < rounds; r++) {
 		double t0 = now_ns();
 
@@ -544,26 +539,140 @@ static int cmd_bench_mpd(unsigned long rounds)
 		t_merge += now_ns() - t0;
 		t0 = now_ns();
 		for (i = 1; i < 10; i++)
-			if (cos_pd(fd, COS_PD_SPLIT, c[i].comp, 0))
+			if (cos_pd_flags(fd, COS_PD_SPLIT, c[i].comp, 0, split_flags))
 				return 1;
 		t_split += now_ns() - t0;
 	}
+	*merge_us = t_merge / (rounds * 9.0 * 1000.0);
+	*split_us = t_split / (rounds * 9.0 * 1000.0);
+	return 0;
+}
+
+/* ns per iteration of thread @thd's loop of @n calls (its exit status 0). */
+static int bench_loop(int fd, int thd, const struct cos_regs *start, unsigned long n,
+		      double *ns)
+{
+	struct cos_regs regs = *start;
+	struct cos_run r = { .thd = thd };
+	double t0;
+
+	regs.rsi = n;
+	if (cos_thd_set_regs(fd, thd, &regs))
+		return 1;
+	t0 = now_ns();
+	if (cos_run(fd, &r) || r.exit_reason != COS_EXIT_EXIT || r.exit.status)
+		return 1;
+	*ns = (now_ns() - t0) / n;
+	return 0;
+}
+
+/*
+ * The invocation figures of MPD: b0 calls b1's bench_inc through a
+ * capability merged (a direct call: the counter increment and an indirect
+ * call) and split (an inter-PD invocation from C, stubs included), and
+ * calls a function of its own through a C function pointer.
+ */
+static int bench_calls(unsigned long n, double *intra, double *indirect, double *inter)
+{
+	static struct cos_sysdesc sd;
+	char path[4096], dir[4096], err[512] = "";
+	struct cos_regs calls, ind;
+	ssize_t len = readlink("/proc/self/exe", dir, sizeof(dir) - 1);
+	int fd, bad;
+	FILE *f;
+
+	if (len <= 0)
+		return 1;
+	dir[len] = 0;
+	*strrchr(dir, '/') = 0;
+	snprintf(path, sizeof(path), "/tmp/cos-bench-%d.sys", (int)getpid());
+	f = fopen(path, "w");
+	if (!f)
+		return 1;
+	fprintf(f, "component b0 %s/components/mpdbench.elf\n"
+		   "component b1 %s/components/mpdbench.elf\n"
+		   "import b0 b1 bench\nimport b1 b0 bench\nthread b0 bench_calls\nthread b0 bench_indirect\n",
+		dir, dir);
+	fclose(f);
+	fd = open_cos();
+	bad = cos_sd_parse(path, &sd, err, sizeof(err)) || cos_sd_load(fd, &sd, err, sizeof(err)) ||
+	      cos_thd_get_regs(fd, sd.thread_ids[0], &calls) ||
+	      cos_thd_get_regs(fd, sd.thread_ids[1], &ind) ||
+	      cos_pd(fd, COS_PD_MERGE, sd.comps[0].bare.comp, sd.comps[1].bare.comp) ||
+	      bench_loop(fd, sd.thread_ids[0], &calls, n / 10, intra) ||	/* warm up */
+	      bench_loop(fd, sd.thread_ids[0], &calls, n, intra) ||
+	      bench_loop(fd, sd.thread_ids[1], &ind, n, indirect) ||
+	      cos_pd(fd, COS_PD_SPLIT, sd.comps[1].bare.comp, 0) ||
+	      bench_loop(fd, sd.thread_ids[0], &calls, n / 100 + 1, inter);
+	unlink(path);
+	cos_sd_free(&sd);
 	close(fd);
-	t_merge /= rounds * 9.0 * 1000.0;
-	t_split /= rounds * 9.0 * 1000.0;
+	if (bad)
+		fprintf(stderr, "%s: bench mpd: the call loops failed %s\n", prog, err);
+	return bad;
+}
+
+/*
+ * MPD's two tables (Parmer & West, TSE 2012, Tables 1 and 2) side by
+ * side in one run: the primitives against cloning an address space in
+ * Linux, and an intra-PD invocation against a C indirect call and an
+ * inter-PD invocation.
+ */
+static int cmd_bench_mpd(unsigned long rounds)
+{
+	struct cos_bare c[10];
+	double merge, split, merge_nr, split_nr, clone_us, intra, indirect, inter;
+	int fd = open_cos(), i;
+
+	pin_cpu0();
+	/*
+	 * The calls first: thousands of CR3 loads (the merges and splits)
+	 * shrink QEMU's dynamically sized TLB, which then stays small
+	 * through a loop that loads no CR3 and makes it thrash on aliases.
+	 */
+	if (bench_calls(rounds * 10000, &intra, &indirect, &inter))
+		return 1;
+	for (i = 0; i < 10; i++) {
+		struct cos_bare_opts o = { .slot = i + 1 };
+
+		if (cos_bare_load_comp(fd, cos_snippet_start(bench_ret),
+				       cos_snippet_len(bench_ret), &o, &c[i])) {
+			fprintf(stderr, "%s: bench mpd: cannot load components\n", prog);
+			return 1;
+		}
+	}
+	if (bench_merge_split(fd, c, rounds, 0, &merge, &split) ||
+	    bench_merge_split(fd, c, rounds, COS_PD_NOREUSE, &merge_nr, &split_nr)) {
+		fprintf(stderr, "%s: bench mpd: merge or split failed\n", prog);
+		return 1;
+	}
+	close(fd);
 	clone_us = bench_clone_as_us(rounds * 2);
 
-	printf("%-44s %12s\n", "operation (each)", "us");
-	printf("%-44s %12.2f\n", "cos merge (ioctl, 10 components)", t_merge);
-	printf("%-44s %12.2f\n", "cos split (ioctl)", t_split);
-	printf("%-44s %12.2f\n", "Linux clone of a 200-page address space", clone_us);
-	printf("%-44s %12.3f\n", "merge / clone", t_merge / clone_us);
-	printf("%-44s %12.3f\n", "split / clone", t_split / clone_us);
-	printf("bench: pd_merge=%.2f us\n", t_merge);
-	printf("bench: pd_split=%.2f us\n", t_split);
+	printf("%-48s %12s\n", "operation (Table 1)", "us");
+	printf("%-48s %12.2f\n", "merge (10 components, ioctl)", merge);
+	printf("%-48s %12.2f\n", "split, PD reused in place", split);
+	printf("%-48s %12.2f\n", "split, without PD reuse", split_nr);
+	printf("%-48s %12.2f\n", "Linux: clone an address space of 200 pages", clone_us);
+	printf("%-48s %12.1f\n", "clone / merge", clone_us / merge);
+	printf("%-48s %12.1f\n", "clone / split (reuse)", clone_us / split);
+	printf("%-48s %12.1f\n", "clone / split (no reuse)", clone_us / split_nr);
+	printf("%-48s %12s\n", "invocation (Table 2)", "ns");
+	printf("%-48s %12.2f\n", "intra-PD invocation (counter + indirect call)", intra);
+	printf("%-48s %12.2f\n", "C indirect call", indirect);
+	printf("%-48s %12.2f\n", "inter-PD invocation (from C, with stubs)", inter);
+	printf("%-48s %12.2f\n", "intra-PD / indirect call", intra / indirect);
+	printf("bench: pd_merge=%.2f us\n", merge);
+	printf("bench: pd_split_reuse=%.2f us\n", split);
+	printf("bench: pd_split_noreuse=%.2f us\n", split_nr);
 	printf("bench: linux_clone_as=%.2f us\n", clone_us);
-	printf("bench: merge_vs_clone=%.3f ratio\n", t_merge / clone_us);
-	printf("bench: split_vs_clone=%.3f ratio\n", t_split / clone_us);
+	printf("bench: clone_vs_merge=%.1f ratio\n", clone_us / merge);
+	printf("bench: clone_vs_split_reuse=%.1f ratio\n", clone_us / split);
+	printf("bench: clone_vs_split_noreuse=%.1f ratio\n", clone_us / split_nr);
+	printf("bench: intra_pd_call=%.2f ns\n", intra);
+	printf("bench: indirect_call_in_component=%.2f ns\n", indirect);
+	printf("bench: inter_pd_call_c=%.2f ns\n", inter);
+	printf("bench: intra_vs_indirect=%.3f ratio\n", intra / indirect);
 	return 0;
 }
 

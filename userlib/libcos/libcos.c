@@ -112,11 +112,17 @@ int cos_edges(int fd, struct cos_edge *rows, unsigned int max, int reset)
 	return err ? err : (int)e.count;
 }
 
-int cos_pd(int fd, unsigned int op, unsigned int c0, unsigned int c1)
+int cos_pd_flags(int fd, unsigned int op, unsigned int c0, unsigned int c1,
+		 unsigned int flags)
 {
-	struct cos_pd_op o = { .op = op, .c0 = c0, .c1 = c1 };
+	struct cos_pd_op o = { .op = op, .c0 = c0, .c1 = c1, .flags = flags };
 
 	return cos_ioctl(fd, COS_PD, &o);
+}
+
+int cos_pd(int fd, unsigned int op, unsigned int c0, unsigned int c1)
+{
+	return cos_pd_flags(fd, op, c0, c1, 0);
 }
 
 int cos_run(int fd, struct cos_run *run)

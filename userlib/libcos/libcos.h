@@ -34,6 +34,8 @@ int cos_thd_set_regs(int fd, unsigned int thd, const struct cos_regs *regs);
 int cos_run(int fd, struct cos_run *run);
 /* COS_PD_MERGE / COS_PD_SPLIT / COS_PD_SEPARATE (c1 unused by SPLIT). */
 int cos_pd(int fd, unsigned int op, unsigned int c0, unsigned int c1);
+int cos_pd_flags(int fd, unsigned int op, unsigned int c0, unsigned int c1,
+		 unsigned int flags);
 /* Edge statistics into rows[max]; the number of rows there are, or -errno. */
 int cos_edges(int fd, struct cos_edge *rows, unsigned int max, int reset);
 

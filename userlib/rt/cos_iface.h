@@ -27,7 +27,8 @@
  *	long calc_whoami(COS_CALLER_PARAMS(0)) { return cos_caller(); }
  *	long calc_scale(long a, COS_CALLER_PARAMS(1)) { ... }
  *
- * (the caller's id arrives as the fifth argument either way).
+ * (the caller's id, shifted left by 8, arrives as the fifth argument
+ * either way).
  */
 #ifndef COS_IFACE_H
 #define COS_IFACE_H
@@ -36,16 +37,11 @@
 #include "cos_stacks.h"
 
 /* Argument lists of arity 0-4. */
-#define COS_ARGS_0
+#define COS_ARGS_0 void
 #define COS_ARGS_1 long a0
 #define COS_ARGS_2 long a0, long a1
 #define COS_ARGS_3 long a0, long a1, long a2
 #define COS_ARGS_4 long a0, long a1, long a2, long a3
-#define COS_PASS_0 0, 0, 0, 0
-#define COS_PASS_1 a0, 0, 0, 0
-#define COS_PASS_2 a0, a1, 0, 0
-#define COS_PASS_3 a0, a1, a2, 0
-#define COS_PASS_4 a0, a1, a2, a3
 
 /*
  * Client stubs. Per function, a read-only word with the capability id
@@ -56,31 +52,107 @@
  * inter-PD stub cos_inv_stub (which takes the count back: the kernel
  * counts those) or, while client and server share a PD, the server
  * function itself, and the call costs an increment and an indirect call.
- * The increment is atomic so that threads on several CPUs calling through
- * one entry lose no count.
+ * The counter is the client's, in the area of the CPU the thread runs on
+ * (GS, see cos.h), so a plain increment loses no count.
  */
-typedef long (*cos_ucap_fn)(long, long, long, long, unsigned long);
-extern const volatile unsigned long cos_captbl_addr;	/* set by the loader */
+extern const unsigned long cos_captbl_addr;	/* set by the loader */
 long cos_inv_stub(long a0, long a1, long a2, long a3, unsigned long word);
 
+/* The entry of capability @id. */
+#define cos_ucap_of(id) ((const struct cos_ucap *)cos_captbl_addr + (id))
+
+/*
+ * cos_call_N(id, a0, .., aN-1): call through entry @id with N arguments
+ * in RDI, RSI, RDX, RCX and the entry's word in R8, as a C call would,
+ * but without loading the unused argument registers (inline assembly
+ * that clobbers what a call clobbers; components have no red zone).
+ * The capability id and the table address are constants the loader
+ * wrote, so the compiler may keep them in registers; the entry's
+ * function is read afresh on every call.
+ */
+#define COS_COMMA ,
+#define COS_CALL_CLOBBERS "r9", "r10", "r11", "memory", "cc"
+#define COS_CALL_BODY(outs, ...)					\
+	const struct cos_ucap *u = cos_ucap_of(id);			\
+	register unsigned long r8 asm("r8") = u->word;			\
+	long ret;							\
+									\
+	asm volatile("incq %%gs:(,%[w],8)\n\t"	/* the counter (cos.h) */ \
+		     "call *%[fn]"					\
+		     : "=a"(ret), [w] "+r"(r8) outs			\
+		     : [fn] "m"(u->fn)					\
+		     : __VA_ARGS__);					\
+	return ret
+
+static inline long cos_call_0(unsigned long id)
+{
+	COS_CALL_BODY(, "rdi", "rsi", "rdx", "rcx", COS_CALL_CLOBBERS);
+}
+
+static inline long cos_call_1(unsigned long id, long a0)
+{
+	register long rdi asm("rdi") = a0;
+	COS_CALL_BODY(COS_COMMA "+r"(rdi), "rsi", "rdx", "rcx", COS_CALL_CLOBBERS);
+}
+
+static inline long cos_call_2(unsigned long id, long a0, long a1)
+{
+	register long rdi asm("rdi") = a0;
+	register long rsi asm("rsi") = a1;
+	COS_CALL_BODY(COS_COMMA "+r"(rdi) COS_COMMA "+r"(rsi), "rdx", "rcx",
+		      COS_CALL_CLOBBERS);
+}
+
+static inline long cos_call_3(unsigned long id, long a0, long a1, long a2)
+{
+	register long rdi asm("rdi") = a0;
+	register long rsi asm("rsi") = a1;
+	register long rdx asm("rdx") = a2;
+	COS_CALL_BODY(COS_COMMA "+r"(rdi) COS_COMMA "+r"(rsi) COS_COMMA "+r"(rdx),
+		      "rcx", COS_CALL_CLOBBERS);
+}
+
+static inline long cos_call_4(unsigned long id, long a0, long a1, long a2,
+			      long a3)
+{
+	register long rdi asm("rdi") = a0;
+	register long rsi asm("rsi") = a1;
+	register long rdx asm("rdx") = a2;
+	register long rcx asm("rcx") = a3;
+	COS_CALL_BODY(COS_COMMA "+r"(rdi) COS_COMMA "+r"(rsi) COS_COMMA "+r"(rdx)
+		      COS_COMMA "+r"(rcx), COS_CALL_CLOBBERS);
+}
+
+/* Any arity: unused arguments are passed as zero. */
 static inline long cos_call(unsigned long id, long a0, long a1, long a2,
 			    long a3)
 {
-	const struct cos_ucap *u = (const struct cos_ucap *)cos_captbl_addr + id;
-	struct cos_ucount *n = (struct cos_ucount *)
-		((unsigned long)u + (COS_CAPCNT_REGION - COS_CAPTBL_REGION));
-
-	__atomic_fetch_add(&n->calls, 1, __ATOMIC_RELAXED);
-	return ((cos_ucap_fn)u->fn)(a0, a1, a2, a3, u->word);
+	return cos_call_4(id, a0, a1, a2, a3);
 }
 
+/*
+ * Per function, the capability id: a read-only word the loader patches
+ * before it maps the image, defined in assembly so that the compiler
+ * cannot fold its placeholder value.
+ */
+#define COS_CLIENT_CAP(iface, fn)					\
+	extern const unsigned long __cos_cap_##iface##_##fn;		\
+	asm(".pushsection .rodata.cos_caps, \"a\"\n"			\
+	    ".p2align 3\n"						\
+	    ".globl __cos_cap_" #iface "_" #fn "\n"			\
+	    "__cos_cap_" #iface "_" #fn ": .quad -1\n"			\
+	    ".popsection\n");
 #define COS_CLIENT_FN(iface, fn, n)					\
-	const volatile unsigned long __cos_cap_##iface##_##fn		\
-		__attribute__((used, section(".rodata.cos_caps"))) = -1UL; \
+	COS_CLIENT_CAP(iface, fn)					\
 	long iface##_##fn(COS_ARGS_##n)					\
 	{								\
-		return cos_call(__cos_cap_##iface##_##fn, COS_PASS_##n); \
+		return cos_call_##n(__cos_cap_##iface##_##fn COS_PASSN_##n); \
 	}
+#define COS_PASSN_0
+#define COS_PASSN_1 , a0
+#define COS_PASSN_2 , a0, a1
+#define COS_PASSN_3 , a0, a1, a2
+#define COS_PASSN_4 , a0, a1, a2, a3
 #define COS_IFACE_CLIENT(IFACE) IFACE(COS_CLIENT_FN)
 
 /* Declarations, for either side. */
@@ -128,7 +200,7 @@ static inline long cos_call(unsigned long id, long a0, long a1, long a2,
 #define COS_CALLER_PARAMS_3 COS_UNUSED long __cos_p3, COS_CALLER_PARAMS_4
 #define COS_CALLER_PARAMS_4 unsigned long __cos_from
 #define COS_CALLER_PARAMS(n) COS_CALLER_PARAMS_##n
-#define cos_caller() ((long)(unsigned int)__cos_from)
+#define cos_caller() ((long)(__cos_from >> 8))
 
 /*
  * The thread running this code: kept in the header at the top of every

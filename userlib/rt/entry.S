@@ -69,7 +69,8 @@ cos_server_entry:
 	pushq	%r12			/* top - 24: thread id, for cos_thread */
 	pushq	%r12			/* top - 32: keeps RSP 16-byte aligned */
 	movq	%r10, %rcx
-	call	*%r11			/* R8 = the caller: COS_CALLER_PARAMS */
+	shlq	$8, %r8			/* the caller, as a direct call gets it */
+	call	*%r11			/* R8: COS_CALLER_PARAMS */
 	movq	%rax, %rdi		/* result */
 	addq	$16, %rsp
 	popq	%r8
@@ -91,17 +92,13 @@ cos_server_entry:
 	.globl	cos_inv_stub
 /*
  * The inter-PD invocation stub a capability table entry points to:
- * RDI, RSI, RDX, RCX = arguments, R8 = the entry's word (capability id
- * << 32 | our id). cos_call counted the call in the entry's counter; the
+ * RDI, RSI, RDX, RCX = arguments, R8 = the entry's word (our id << 8 |
+ * capability id). cos_call counted the call in the entry's counter; the
  * kernel counts inter-PD invocations itself, so take that one back.
  */
 cos_inv_stub:
-	shrq	$32, %r8			/* the capability id */
-	movq	%r8, %r11
-	shlq	$4, %r11
-	addq	cos_captbl_addr(%rip), %r11
-	lock decq (COS_CAPCNT_REGION - COS_CAPTBL_REGION)(%r11)
-	movq	%r8, %r11
+	decq	%gs:(,%r8,8)
+	movzbl	%r8b, %r11d			/* the capability id */
 	movq	%rcx, %r8
 	movq	%rdx, %r10
 	movq	%rsi, %rdx
