@@ -78,51 +78,103 @@ out:
 	return err;
 }
 
-long cos_ioctl_edges(struct cos_sys *sys, void __user *arg)
+/*
+ * Every capability's row, in client then capability order, handed to
+ * @emit for the first @max; returns how many rows there are. With @reset
+ * each counter is read and zeroed in one exchange. sys->lock held.
+ */
+static unsigned int cos_edges_walk(struct cos_sys *sys, unsigned int max,
+				   bool reset, int (*emit)(void *ctx, unsigned int n,
+							   const struct cos_edge *e),
+				   void *ctx, int *err)
 {
-	struct cos_edge __user *rows;
-	struct cos_edges req;
 	unsigned int i, n = 0;
 	unsigned long c;
-	long err = 0;
 
-	if (copy_from_user(&req, arg, sizeof(req)))
-		return -EFAULT;
-	if (req.pad || (req.flags & ~COS_EDGES_RESET))
-		return -EINVAL;
-	rows = u64_to_user_ptr(req.rows);
-	mutex_lock(&sys->lock);
-	for (i = 0; i < COS_MAX_COMPS && !err; i++) {
+	for (i = 0; i < COS_MAX_COMPS && !*err; i++) {
 		struct cos_comp *client = sys->comps[i];
 
-		for (c = 0; client && c < client->nr_caps && !err; c++, n++) {
+		for (c = 0; client && c < client->nr_caps && !*err; c++, n++) {
 			struct cos_cap *cap = &client->caps[c];
 			struct cos_edge e = {
 				.client = client->id, .server = cap->server->id,
 				.cap = c,
 			};
 
-			if (n >= req.max)
+			if (n >= max)
 				continue;	/* count only */
-			e.invocations = req.flags & COS_EDGES_RESET ?
-					xchg(&cap->invocations, 0) :
+			e.invocations = reset ? xchg(&cap->invocations, 0) :
 					READ_ONCE(cap->invocations);
-			e.intra = cos_cnt_read(sys, client->id, c,
-					       req.flags & COS_EDGES_RESET);
+			e.intra = cos_cnt_read(sys, client->id, c, reset);
 			/* the runtime nets stub calls out (cos.h): a call in
 			 * flight during a reset may show as -1 */
 			if ((s64)e.intra < 0)
 				e.intra = 0;
 			e.invocations += e.intra;
-			if (copy_to_user(&rows[n], &e, sizeof(e)))
-				err = -EFAULT;
+			*err = emit(ctx, n, &e);
 		}
 	}
+	return n;
+}
+
+static int cos_edge_to_user(void *ctx, unsigned int n, const struct cos_edge *e)
+{
+	struct cos_edge __user *rows = ctx;
+
+	return copy_to_user(&rows[n], e, sizeof(*e)) ? -EFAULT : 0;
+}
+
+long cos_ioctl_edges(struct cos_sys *sys, void __user *arg)
+{
+	struct cos_edges req;
+	int err = 0;
+
+	if (copy_from_user(&req, arg, sizeof(req)))
+		return -EFAULT;
+	if (req.pad || (req.flags & ~COS_EDGES_RESET))
+		return -EINVAL;
+	mutex_lock(&sys->lock);
+	req.count = cos_edges_walk(sys, req.max, req.flags & COS_EDGES_RESET,
+				   cos_edge_to_user, u64_to_user_ptr(req.rows), &err);
 	mutex_unlock(&sys->lock);
-	req.count = n;
 	if (!err && copy_to_user(arg, &req, sizeof(req)))
 		err = -EFAULT;
 	return err;
+}
+
+struct cos_edge_sink {
+	struct cos_comp *comp;
+	unsigned long va;
+};
+
+static int cos_edge_to_comp(void *ctx, unsigned int n, const struct cos_edge *e)
+{
+	struct cos_edge_sink *s = ctx;
+
+	return cos_comp_write(s->comp, s->va + (unsigned long)n * sizeof(*e), e,
+			      sizeof(*e));
+}
+
+/*
+ * COS_OP_EDGES from the policy component @comp: the rows into its own
+ * memory at @va (room for @max), the number of rows there are back.
+ */
+long cos_edges_op(struct cos_sys *sys, struct cos_comp *comp, unsigned long va,
+		  unsigned long max, unsigned long flags)
+{
+	struct cos_edge_sink sink = { comp, va };
+	unsigned int n;
+	int err = 0;
+
+	if (!comp->policy)
+		return -EPERM;
+	if (flags & ~COS_EDGES_RESET)
+		return -EINVAL;
+	mutex_lock(&sys->lock);
+	n = cos_edges_walk(sys, min_t(unsigned long, max, UINT_MAX),
+			   flags & COS_EDGES_RESET, cos_edge_to_comp, &sink, &err);
+	mutex_unlock(&sys->lock);
+	return err ? err : n;
 }
 
 long cos_ioctl_cap_create(struct cos_sys *sys, void __user *arg)

@@ -271,3 +271,25 @@ int cos_comp_read(struct cos_comp *comp, unsigned long va, void *buf,
 	}
 	return 0;
 }
+
+/* Write into @comp's memory where it may write itself; -EFAULT if not. */
+int cos_comp_write(struct cos_comp *comp, unsigned long va, const void *buf,
+		   size_t len)
+{
+	if (va < comp->base || va > comp->end || len > comp->end - va)
+		return -EFAULT;
+	while (len) {
+		size_t off = offset_in_page(va);
+		size_t chunk = min_t(size_t, len, PAGE_SIZE - off);
+		u64 *pte = cos_pt_lookup(NULL, comp->pt_root, va);
+
+		if (!pte || (*pte & (_PAGE_PRESENT | _PAGE_RW | _PAGE_USER)) !=
+			    (_PAGE_PRESENT | _PAGE_RW | _PAGE_USER))
+			return -EFAULT;
+		memcpy((char *)__va(*pte & PTE_PFN_MASK) + off, buf, chunk);
+		buf += chunk;
+		va += chunk;
+		len -= chunk;
+	}
+	return 0;
+}

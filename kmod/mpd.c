@@ -180,7 +180,9 @@ static struct cos_pd *cos_thd_settle(struct cos_thd *thd)
 	now = READ_ONCE(cos_thd_running_comp(thd)->pd);
 	if (likely(pd == now))
 		return pd;
-	if (pd && !cos_thd_may_leave(thd, pd, now)) {
+	/* Not into a PD a split is deciding about: what may_leave checks
+	 * against could lose an entry under us (see cos_pd_split). */
+	if (pd && (READ_ONCE(now->shrinking) || !cos_thd_may_leave(thd, pd, now))) {
 		atomic64_inc(&cos_stats.pd_stays);
 		return pd;
 	}
@@ -238,10 +240,9 @@ static void cos_pd_resync(void *unused)
 		cos_thd_seq_begin(thd);
 		cos_thd_load_pd(thd, cos_thd_settle(thd));
 		cos_thd_seq_end(thd);
-	} else {
-		write_cr3(__read_cr3());
 	}
 	cr3 = __read_cr3();
+	write_cr3(cr3);		/* flush, whether or not the PD changed */
 	c->lb_cr3[0] = c->lb_cr3[1] = cr3;
 }
 
@@ -375,12 +376,15 @@ static int cos_pd_split(struct cos_sys *sys, struct cos_comp *c, bool reuse)
 	cos_pd_flip(sys, old);
 
 	/*
-	 * Reuse "old" in place only if no thread holds it now: anyone who
-	 * enters it later comes through a fresh entry after the flip, so is
-	 * not inside a direct call into c. Otherwise (R1) leave it whole and
-	 * retire it, and the others get a new PD too.
+	 * Reuse "old" in place only while no thread of the system runs and
+	 * none holds it: nothing can then be inside a direct call into c.
+	 * Otherwise (R1) leave it whole and retire it, and the others get a
+	 * new PD too. (Reuse under running threads, deciding by who holds
+	 * the PD alone, lost a race in the stress test that is not yet
+	 * understood; "shrinking" and the checks stay for that case.)
 	 */
-	if (!reuse || cos_pd_held(sys, old)) {
+	WRITE_ONCE(old->shrinking, true);	/* cos_pd_held: mb, then looks */
+	if (!reuse || sys->nr_running || cos_pd_held(sys, old)) {
 		rest = kzalloc(sizeof(*rest), GFP_KERNEL_ACCOUNT);
 		err = rest ? cos_pd_init(sys, rest) : -ENOMEM;
 		if (err)
@@ -394,10 +398,13 @@ static int cos_pd_split(struct cos_sys *sys, struct cos_comp *c, bool reuse)
 	} else {
 		WRITE_ONCE(old->pgd[c->slot], 0);
 	}
+	smp_wmb();			/* the entry is gone before the flag */
+	WRITE_ONCE(old->shrinking, false);
 	cos_pd_resync_all(sys);		/* the TLB, and R4 */
 	return 0;
 
 undo:
+	WRITE_ONCE(old->shrinking, false);
 	kfree(rest);
 	WRITE_ONCE(c->pd, old);
 	old->members++;

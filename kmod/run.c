@@ -282,6 +282,11 @@ static enum cos_next cos_syscall_op(struct cos_run_ctx *ctx,
 		if (!cos_inv_return(thd, r->di, r->si))
 			return COS_AGAIN;
 		break;		/* nothing to return to: a fault */
+	case COS_OP_EDGES:
+		/* The policy component reads the edge statistics. */
+		r->ax = cos_edges_op(thd->sys, cos_thd_running_comp(thd), r->di,
+				     r->si, r->dx);
+		return COS_AGAIN;
 	case COS_OP_PD:
 		/* The policy component changes protection domains: the same
 		 * operation as the host's ioctl; the resync IPIs also move

@@ -39,6 +39,7 @@ struct cos_pd {
 	unsigned long pa;		/* __pa(pgd): what CR3 gets */
 	u64 *pgd;			/* the top-level page */
 	unsigned int members;		/* components whose PD it is */
+	bool shrinking;			/* a split may take an entry out now */
 	struct list_head retired;	/* on sys->retired once retired */
 };
 
@@ -137,6 +138,8 @@ long cos_ioctl_mem_map(struct cos_sys *sys, void __user *arg);
 void cos_comp_destroy(struct cos_sys *sys, struct cos_comp *comp);
 int cos_comp_read(struct cos_comp *comp, unsigned long va, void *buf,
 		  size_t len);
+int cos_comp_write(struct cos_comp *comp, unsigned long va, const void *buf,
+		   size_t len);
 
 /* thd.c */
 long cos_ioctl_thd_create(struct cos_sys *sys, void __user *arg);
@@ -162,6 +165,8 @@ void cos_cnt_free(struct cos_sys *sys);
 long cos_ioctl_cap_create(struct cos_sys *sys, void __user *arg);
 long cos_ioctl_fault_handler(struct cos_sys *sys, void __user *arg);
 long cos_ioctl_edges(struct cos_sys *sys, void __user *arg);
+long cos_edges_op(struct cos_sys *sys, struct cos_comp *comp, unsigned long va,
+		  unsigned long max, unsigned long flags);
 void cos_cap_flip(struct cos_comp *client, unsigned int id);
 void cos_cap_flip_all(struct cos_sys *sys);
 

@@ -9,7 +9,7 @@
 #include "harness.h"
 
 COS_SNIPPET(mpd_probe); COS_SNIPPET(inv_loop); COS_SNIPPET(inv_chain);
-COS_SNIPPET(spin); COS_SNIPPET(mpd_policy);
+COS_SNIPPET(spin); COS_SNIPPET(mpd_policy); COS_SNIPPET(mpd_edges);
 
 #define N 8
 
@@ -234,7 +234,7 @@ int main(void)
 	int set[N], i, bad = 0, ops = 0, probes = 0;
 	uint64_t rng = 0x9e3779b97f4a7c15ull;
 
-	tap_plan(13);
+	tap_plan(14);
 	sys_make(&s);
 	tap_ok(probe(&s, 0, 1) == 0, "separate PDs: component 0 faults reading component 1");
 	tap_ok(!pd(&s, COS_PD_MERGE, 0, 1) && probe(&s, 0, 1) == 1 && probe(&s, 1, 0) == 1,
@@ -302,6 +302,34 @@ int main(void)
 			      r.exit.status == 0;
 		}
 		tap_ok(ok, "a chain of three invokes right separated, partly merged and fully merged");
+
+		/* The policy reads the edges (3 x 2000 on each of 2 edges). */
+		{
+			struct cos_bare_opts op = { .slot = 20 };
+			struct cos_bare pol;
+			uint64_t st[4];
+
+			ok &= !cos_bare_load(s.fd, SNIP(mpd_edges), &op, &pol);
+			for (i = 0; ok && i < 4; i++) {
+				if (i == 1)
+					cos_pd(s.fd, COS_PD_POLICY, pol.comp, 0);
+				cos_thd_get_regs(s.fd, pol.thd, &regs);
+				regs.rip = pol.code;
+				/* flags: reset, and an unknown one last */
+				regs.r12 = i == 3 ? 8 : i ? COS_EDGES_RESET : 0;
+				cos_thd_set_regs(s.fd, pol.thd, &regs);
+				memset(&r, 0, sizeof(r));
+				r.thd = pol.thd;
+				st[i] = cos_run(s.fd, &r) || r.exit_reason != COS_EXIT_EXIT ?
+					~0ull : r.exit.status;
+			}
+			tap_ok(ok && st[0] == (1ull << 62 | EPERM) && st[1] == (12000ull << 8 | 2) &&
+			       st[2] == (0ull << 8 | 2) && st[3] == (1ull << 62 | EINVAL),
+			       "COS_OP_EDGES: EPERM for others; the policy reads 2 edges, 12000 "
+			       "invocations, and resets them; EINVAL for a bad flag (%#llx %#llx %#llx %#llx)",
+			       (unsigned long long)st[0], (unsigned long long)st[1],
+			       (unsigned long long)st[2], (unsigned long long)st[3]);
+		}
 		close(s.fd);
 	}
 

@@ -788,6 +788,41 @@ SNIPPET mpd_policy
 	ud2
 SNIPPET_END mpd_policy
 
+/* Policy: COS_OP_EDGES with flags R12 into 32 rows below RSP; exit with
+ * (sum of the rows' invocations) << 8 | rows there are, or 1 << 62 |
+ * errno on an error. */
+SNIPPET mpd_edges
+	subq	$1024, %rsp
+	movq	%rsp, %rdi
+	movl	$32, %esi
+	movq	%r12, %rdx
+	movl	$COS_OP_EDGES, %eax
+	syscall
+	testq	%rax, %rax
+	js	2f
+	movq	%rax, %rcx
+	xorl	%ebx, %ebx
+	movq	%rsp, %rsi
+1:	testq	%rcx, %rcx
+	jz	3f
+	addq	16(%rsi), %rbx			/* struct cos_edge.invocations */
+	addq	$32, %rsi
+	decq	%rcx
+	jmp	1b
+3:	shlq	$8, %rbx
+	orq	%rax, %rbx
+	movq	%rbx, %rdi
+	movl	$COS_OP_EXIT, %eax
+	syscall
+	ud2
+2:	negq	%rax
+	btsq	$62, %rax
+	movq	%rax, %rdi
+	movl	$COS_OP_EXIT, %eax
+	syscall
+	ud2
+SNIPPET_END mpd_edges
+
 /* Jump to address R12 (another component's code). */
 SNIPPET inv_jump
 	jmp	*%r12

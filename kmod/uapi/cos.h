@@ -347,6 +347,12 @@ struct cos_run {
 				 * SPLIT/SEPARATE, RSI, RDX = component ids,
 				 * R10 = COS_PD_* flags; returns 0 or -errno
 				 * (-EPERM if not the policy) */
+#define COS_OP_EDGES	7	/* policy component only: RDI = buffer for
+				 * struct cos_edge rows in its own writable
+				 * memory, RSI = room (rows), RDX = COS_EDGES_*
+				 * flags; returns the rows there are (as
+				 * COS_EDGES' count), -EPERM, -EINVAL or
+				 * -EFAULT (buffer not writable) */
 
 /*
  * Invocation (migrating threads). COS_OP_INVOKE through a capability the
