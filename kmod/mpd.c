@@ -409,7 +409,10 @@ undo:
 	WRITE_ONCE(c->pd, old);
 	old->members++;
 	cos_pd_flip(sys, old);
-	cos_pd_free(sys, pd);		/* nobody entered it: c's entry was old */
+	/* A thread may have entered c in "pd" meanwhile: retire it, as a
+	 * superset of c's PD again (R3); it is freed once nobody holds it. */
+	cos_pd_add_members(sys, pd, old);
+	cos_pd_retire(sys, pd);
 	return err;
 }
 

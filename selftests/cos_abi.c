@@ -51,7 +51,7 @@ int main(void)
 	char page[4096] = { 0 };
 	int fd, comp, thd;
 
-	tap_plan(35);
+	tap_plan(40);
 	fd = must_open();
 	EXPECT(cos_get_version(fd, &v), 0, "VERSION");
 	tap_ok(v.abi_major == COS_ABI_MAJOR && (v.paging_levels == 4 || v.paging_levels == 5) &&
@@ -117,6 +117,11 @@ int main(void)
 	run.thd = thd;
 	run.flags = 4;
 	EXPECT(cos_run(fd, &run), -EINVAL, "RUN unknown flags");
+	EXPECT(cos_pd_flags(fd, COS_PD_SPLIT, comp, 0, 2), -EINVAL, "PD unknown flags");
+	EXPECT(cos_pd(fd, 0, comp, comp), -EINVAL, "PD op 0");
+	EXPECT(cos_pd(fd, COS_PD_MERGE, comp, comp), -EINVAL, "PD merge with itself");
+	EXPECT(cos_pd(fd, COS_PD_SPLIT, comp, 0), -EALREADY, "PD split of a lone component");
+	EXPECT(cos_pd(fd, COS_PD_SPLIT, 300, 0), -ENOENT, "PD unknown component");
 	close(fd);
 
 	{	/* A running thread: no second RUN, no MEM_MAP, no SET_REGS. */
