@@ -249,22 +249,31 @@ out_unlock:
 }
 
 /*
- * Copy @len bytes at component address @va into @buf. Only used while the
- * system runs, when its page tables cannot change (see sys.h).
+ * Copy between @buf and @len bytes at component address @va: from the
+ * component's memory, or (@write) into it where the component may write
+ * itself. -EFAULT for anything unmapped. Only used while the system
+ * runs, when its page tables cannot change (see sys.h).
  */
-int cos_comp_read(struct cos_comp *comp, unsigned long va, void *buf,
-		  size_t len)
+static int cos_comp_copy(struct cos_comp *comp, unsigned long va, void *buf,
+			 size_t len, bool write)
 {
+	u64 need = _PAGE_PRESENT | (write ? _PAGE_RW | _PAGE_USER : 0);
+
 	if (va < comp->base || va > comp->end || len > comp->end - va)
 		return -EFAULT;
 	while (len) {
 		size_t off = offset_in_page(va);
 		size_t chunk = min_t(size_t, len, PAGE_SIZE - off);
 		u64 *pte = cos_pt_lookup(NULL, comp->pt_root, va);
+		char *page;
 
-		if (!pte || !(*pte & _PAGE_PRESENT))
+		if (!pte || (*pte & need) != need)
 			return -EFAULT;
-		memcpy(buf, (char *)__va(*pte & PTE_PFN_MASK) + off, chunk);
+		page = (char *)__va(*pte & PTE_PFN_MASK) + off;
+		if (write)
+			memcpy(page, buf, chunk);
+		else
+			memcpy(buf, page, chunk);
 		buf += chunk;
 		va += chunk;
 		len -= chunk;
@@ -272,24 +281,14 @@ int cos_comp_read(struct cos_comp *comp, unsigned long va, void *buf,
 	return 0;
 }
 
-/* Write into @comp's memory where it may write itself; -EFAULT if not. */
+int cos_comp_read(struct cos_comp *comp, unsigned long va, void *buf,
+		  size_t len)
+{
+	return cos_comp_copy(comp, va, buf, len, false);
+}
+
 int cos_comp_write(struct cos_comp *comp, unsigned long va, const void *buf,
 		   size_t len)
 {
-	if (va < comp->base || va > comp->end || len > comp->end - va)
-		return -EFAULT;
-	while (len) {
-		size_t off = offset_in_page(va);
-		size_t chunk = min_t(size_t, len, PAGE_SIZE - off);
-		u64 *pte = cos_pt_lookup(NULL, comp->pt_root, va);
-
-		if (!pte || (*pte & (_PAGE_PRESENT | _PAGE_RW | _PAGE_USER)) !=
-			    (_PAGE_PRESENT | _PAGE_RW | _PAGE_USER))
-			return -EFAULT;
-		memcpy((char *)__va(*pte & PTE_PFN_MASK) + off, buf, chunk);
-		buf += chunk;
-		va += chunk;
-		len -= chunk;
-	}
-	return 0;
+	return cos_comp_copy(comp, va, (void *)buf, len, true);
 }

@@ -71,38 +71,6 @@ struct spin_arg {
 	unsigned int thd;
 };
 
-/*
- * What a merge or split should return, by a model of who shares a PD
- * (set[i]: the PD of component i): EINVAL for a merge with itself,
- * EALREADY for a merge inside one PD or a split of a lone component.
- * Applies the operation to the model when it should succeed.
- */
-static int model_op(int *set, int n, int op, int a, int b)
-{
-	int j, x, alone = 1;
-
-	if (op == COS_PD_MERGE) {
-		if (a == b)
-			return -EINVAL;
-		if (set[a] == set[b])
-			return -EALREADY;
-		for (j = 0, x = set[b]; j < n; j++)
-			if (set[j] == x)
-				set[j] = set[a];
-		return 0;
-	}
-	for (j = 0; j < n; j++)
-		if (j != a && set[j] == set[a])
-			alone = 0;
-	if (alone)
-		return -EALREADY;
-	for (j = 0, x = 0; j < n; j++)	/* a fresh set id */
-		if (set[j] >= x)
-			x = set[j] + 1;
-	set[a] = x;
-	return 0;
-}
-
 static void *spin_thread(void *p)
 {
 	struct spin_arg *a = p;
@@ -196,7 +164,7 @@ static void live_stress(void)
 		a = rng % 9;
 		b = (rng >> 8) % 9;
 		j = (rng >> 16) & 1 ? COS_PD_MERGE : COS_PD_SPLIT;
-		x = model_op(set, 9, j, a, b);
+		x = cos_model_pd_op(set, 9, j, a, b, -1, -1);
 		if (cos_pd(s.fd, j, s.c[a].comp, s.c[b].comp) != x) {
 			bad++;
 			break;
@@ -375,7 +343,7 @@ int main(void)
 		a = rng % N;
 		b = (rng >> 8) % N;
 		j = (rng >> 16) & 1 ? COS_PD_MERGE : COS_PD_SPLIT;
-		x = model_op(set, N, j, a, b);
+		x = cos_model_pd_op(set, N, j, a, b, -1, -1);
 		if (pd(&s, j, a, b) != x) {
 			bad++;
 			continue;

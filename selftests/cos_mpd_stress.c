@@ -143,35 +143,6 @@ static int probe(int x, int y)
 
 static int set[NODES];
 
-static int model(int op, int a, int b)
-{
-	int j, x, alone = 1;
-
-	if (op == COS_PD_MERGE) {
-		if (a == b)
-			return -EINVAL;
-		if (set[a] == set[b])
-			return -EALREADY;
-		if ((set[a] == set[SEP_A] && set[b] == set[SEP_B]) ||
-		    (set[a] == set[SEP_B] && set[b] == set[SEP_A]))
-			return -EPERM;
-		for (j = 0, x = set[b]; j < NODES; j++)
-			if (set[j] == x)
-				set[j] = set[a];
-		return 0;
-	}
-	for (j = 0; j < NODES; j++)
-		if (j != a && set[j] == set[a])
-			alone = 0;
-	if (alone)
-		return -EALREADY;
-	for (j = 0, x = 0; j < NODES; j++)
-		if (set[j] >= x)
-			x = set[j] + 1;
-	set[a] = x;
-	return 0;
-}
-
 static int write_sysdesc(const char *path, uint64_t *rng)
 {
 	FILE *f = fopen(path, "w");
@@ -239,7 +210,7 @@ int main(int argc, char **argv)
 		b = (rng >> 8) % NODES;
 		op = (rng >> 16) % 5;	/* 2 merge, 2 split, 1 move */
 		if (op == 4) {		/* move a into b's PD: split, then merge */
-			x = model(COS_PD_SPLIT, a, 0);
+			x = cos_model_pd_op(set, NODES, COS_PD_SPLIT, a, 0, SEP_A, SEP_B);
 			got = cos_pd(fd, COS_PD_SPLIT, sd.comps[a].bare.comp, 0);
 			bad_ops += got != x;
 			ops += !got;
@@ -247,7 +218,7 @@ int main(int argc, char **argv)
 			op = 0;
 		}
 		op = op < 2 ? COS_PD_MERGE : COS_PD_SPLIT;
-		x = model(op, a, b);
+		x = cos_model_pd_op(set, NODES, op, a, b, SEP_A, SEP_B);
 		got = cos_pd(fd, op, sd.comps[a].bare.comp, sd.comps[b].bare.comp);
 		if (got != x && bad_ops++ < 5)
 			tap_diag("op %ld: %s %d %d gave %d, want %d", ops,

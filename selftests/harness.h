@@ -144,4 +144,43 @@ static inline void set_r12(struct cos_regs *r, void *arg)
 	r->r12 = *(uint64_t *)arg;
 }
 
+/*
+ * What COS_PD_MERGE or COS_PD_SPLIT of components a (and b) should return,
+ * by a model of who shares a PD (set[i]: the PD of component i of n):
+ * EINVAL for a merge with itself, EALREADY for a merge inside one PD or a
+ * split of a lone component, EPERM for a merge that would join the
+ * separated pair sep_a/sep_b (-1: none). Applies the operation to the
+ * model when it should succeed.
+ */
+static inline int cos_model_pd_op(int *set, int n, int op, int a, int b,
+				  int sep_a, int sep_b)
+{
+	int j, x, alone = 1;
+
+	if (op == COS_PD_MERGE) {
+		if (a == b)
+			return -EINVAL;
+		if (set[a] == set[b])
+			return -EALREADY;
+		if (sep_a >= 0 &&
+		    ((set[a] == set[sep_a] && set[b] == set[sep_b]) ||
+		     (set[a] == set[sep_b] && set[b] == set[sep_a])))
+			return -EPERM;
+		for (j = 0, x = set[b]; j < n; j++)
+			if (set[j] == x)
+				set[j] = set[a];
+		return 0;
+	}
+	for (j = 0; j < n; j++)
+		if (j != a && set[j] == set[a])
+			alone = 0;
+	if (alone)
+		return -EALREADY;
+	for (j = 0, x = 0; j < n; j++)	/* a fresh set id */
+		if (set[j] >= x)
+			x = set[j] + 1;
+	set[a] = x;
+	return 0;
+}
+
 #endif
