@@ -25,13 +25,10 @@ void cos_cap_flip(struct cos_comp *client, unsigned int id)
 	WRITE_ONCE(client->captbl[id].fn, fn);
 }
 
-void cos_cap_flip_all(struct cos_sys *sys)
+/* Point entry @id at the client's stub, whatever the PDs. */
+void cos_cap_stub(struct cos_comp *client, unsigned int id)
 {
-	unsigned int i, c;
-
-	for (i = 0; i < COS_MAX_COMPS; i++)
-		for (c = 0; sys->comps[i] && c < sys->comps[i]->nr_caps; c++)
-			cos_cap_flip(sys->comps[i], c);
+	WRITE_ONCE(client->captbl[id].fn, client->caps[id].stub);
 }
 
 /*

@@ -36,7 +36,8 @@
  *      one inside a direct call as soon as that call has returned.
  *  R5. Capability entries point at server functions only between members
  *      of one PD: a merge flips them once every PD involved maps the whole
- *      merged set, a split flips them back before anything else.
+ *      merged set, a split flips them back before anything else, before
+ *      the split component's new PD is published in particular.
  */
 #include <linux/slab.h>
 #include <linux/smp.h>
@@ -283,6 +284,21 @@ static void cos_pd_flip(struct cos_sys *sys, struct cos_pd *pd)
 	}
 }
 
+/* Point every entry between @c and the rest of @old at the stubs. */
+static void cos_pd_unflip(struct cos_sys *sys, struct cos_comp *c,
+			  struct cos_pd *old)
+{
+	unsigned int i, k;
+
+	for (i = 0; i < COS_MAX_COMPS; i++) {
+		struct cos_comp *m = sys->comps[i];
+
+		for (k = 0; m && m->pd == old && k < m->nr_caps; k++)
+			if ((m == c) != (m->caps[k].server == c))
+				cos_cap_stub(m, k);
+	}
+}
+
 static bool cos_separated(struct cos_sys *sys, u32 a, u32 b)
 {
 	return sys->separate && test_bit(a * COS_MAX_COMPS + b, sys->separate);
@@ -370,21 +386,26 @@ static int cos_pd_split(struct cos_sys *sys, struct cos_comp *c, bool reuse)
 	}
 	cos_pd_add(pd, c);
 	pd->members = 1;
+	/*
+	 * R5: every entry between c and the others back to the stubs
+	 * *before* c's new PD is published: a thread that enters c in it
+	 * (a fresh entry reads c->pd) must find no direct call out of it.
+	 */
+	cos_pd_unflip(sys, c, old);
+	smp_wmb();
 	WRITE_ONCE(c->pd, pd);
 	old->members--;
-	cos_pd_flip(sys, pd);		/* R5: no direct call across from here */
-	cos_pd_flip(sys, old);
 
 	/*
-	 * Reuse "old" in place only while no thread of the system runs and
-	 * none holds it: nothing can then be inside a direct call into c.
+	 * Reuse "old" in place only if no thread holds it now: anyone who
+	 * enters it later comes through a fresh entry after the flip, so is
+	 * not inside a direct call into c, or (R4) moves in only after
+	 * "shrinking" is clear again, judged against the PD without c.
 	 * Otherwise (R1) leave it whole and retire it, and the others get a
-	 * new PD too. (Reuse under running threads, deciding by who holds
-	 * the PD alone, lost a race in the stress test that is not yet
-	 * understood; "shrinking" and the checks stay for that case.)
+	 * new PD too.
 	 */
 	WRITE_ONCE(old->shrinking, true);	/* cos_pd_held: mb, then looks */
-	if (!reuse || sys->nr_running || cos_pd_held(sys, old)) {
+	if (!reuse || cos_pd_held(sys, old)) {
 		rest = kzalloc(sizeof(*rest), GFP_KERNEL_ACCOUNT);
 		err = rest ? cos_pd_init(sys, rest) : -ENOMEM;
 		if (err)
@@ -397,6 +418,7 @@ static int cos_pd_split(struct cos_sys *sys, struct cos_comp *c, bool reuse)
 		cos_pd_retire(sys, old);
 	} else {
 		WRITE_ONCE(old->pgd[c->slot], 0);
+		atomic64_inc(&cos_stats.pds_reused);
 	}
 	smp_wmb();			/* the entry is gone before the flag */
 	WRITE_ONCE(old->shrinking, false);

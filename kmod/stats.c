@@ -32,10 +32,11 @@ static int cos_stats_show(struct seq_file *m, void *v)
 		   atomic64_read(&cos_stats.slow_entries),
 		   atomic64_read(&cos_stats.irqs),
 		   atomic64_read(&cos_stats.nmis));
-	seq_printf(m, "pd_ops %lld\npds_freed_late %lld\npd_stays %lld\n",
+	seq_printf(m, "pd_ops %lld\npds_freed_late %lld\npd_stays %lld\npds_reused %lld\n",
 		   atomic64_read(&cos_stats.pd_ops),
 		   atomic64_read(&cos_stats.pds_freed_late),
-		   atomic64_read(&cos_stats.pd_stays));
+		   atomic64_read(&cos_stats.pd_stays),
+		   atomic64_read(&cos_stats.pds_reused));
 	for (i = 1; i < COS_EXIT_REASONS; i++)
 		seq_printf(m, "exit_%s %lld\n", cos_exit_names[i],
 			   atomic64_read(&cos_stats.exits[i]));

@@ -18,6 +18,7 @@ struct cos_stats {
 	atomic64_t pd_ops;		/* merges and splits done */
 	atomic64_t pds_freed_late;	/* retired PDs freed after a thread left */
 	atomic64_t pd_stays;		/* entries that kept a thread in its old PD */
+	atomic64_t pds_reused;		/* splits that reused the old PD in place */
 	atomic64_t exits[COS_EXIT_REASONS];
 };
 

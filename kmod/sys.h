@@ -168,7 +168,7 @@ long cos_ioctl_edges(struct cos_sys *sys, void __user *arg);
 long cos_edges_op(struct cos_sys *sys, struct cos_comp *comp, unsigned long va,
 		  unsigned long max, unsigned long flags);
 void cos_cap_flip(struct cos_comp *client, unsigned int id);
-void cos_cap_flip_all(struct cos_sys *sys);
+void cos_cap_stub(struct cos_comp *client, unsigned int id);
 
 /* mpd.c */
 long cos_ioctl_pd(struct cos_sys *sys, void __user *arg);

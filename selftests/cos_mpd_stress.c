@@ -177,6 +177,7 @@ int main(int argc, char **argv)
 	struct cos_edge rows[64];
 	long ops = 0, tries = 0, splits = 0, probes = 0, bad_ops = 0, bad_probes = 0;
 	long long stays0 = stat_of("pd_stays"), late0 = stat_of("pds_freed_late");
+	long long reused0 = stat_of("pds_reused");
 	char err[512] = "", path[] = "/tmp/cos_mpd_stress.sys";
 	int i, j, e, n, ok, bad_counts = 0;
 	uint64_t at, total = 0;
@@ -254,8 +255,9 @@ int main(int argc, char **argv)
 	       "%ld random merges, splits and moves done (%ld splits; %ld tries with the "
 	       "refusals), each returned what the model says", ops, splits, tries);
 	tap_diag("entries that kept a thread in its old PD (inside a direct call): %lld; "
-		 "old PDs freed after their last thread left: %lld",
-		 stat_of("pd_stays") - stays0, stat_of("pds_freed_late") - late0);
+		 "splits that reused the old PD in place: %lld; old PDs freed after "
+		 "their last thread left: %lld", stat_of("pd_stays") - stays0,
+		 stat_of("pds_reused") - reused0, stat_of("pds_freed_late") - late0);
 	tap_ok(probes && !bad_probes,
 	       "%ld probes: after every split both sides fault, merged ones read", probes);
 	for (i = 0, ok = 1; i < WALKERS; i++) {
