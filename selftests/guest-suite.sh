@@ -18,13 +18,14 @@ result() {	# result PASS(0/1) NAME...
 
 # Run one TAP program; count its lines. A crash or a bad exit code with no
 # "not ok" line still counts as one failure.
-run_tap() {
+run_tap() {	# run_tap PROG [ARGS...]
 	local prog=$1 out rc p f s
-	echo "# ---- $prog"
+	shift
+	echo "# ---- $prog $*"
 	if [ -x "selftests/$prog.sh" ]; then
-		out=$(timeout 600 "selftests/$prog.sh" 2>&1); rc=$?
+		out=$(timeout 600 "selftests/$prog.sh" "$@" 2>&1); rc=$?
 	else
-		out=$(timeout 600 "build/selftests/$prog" 2>&1); rc=$?
+		out=$(timeout 600 "build/selftests/$prog" "$@" 2>&1); rc=$?
 	fi
 	echo "$out"
 	p=$(grep -cE '^ok [0-9]+ ' <<<"$out" || true)
@@ -67,6 +68,7 @@ la57)
 	insmod cos.ko
 	result $(build/cos version | grep -q 'paging: 5 levels' && echo 1 || echo 0) "cos reports 5-level paging"
 	for t in cos_abi cos_null cos_faults cos_inv cos_iface cos_sys cos_mpd cos_fuzz; do run_tap $t; done
+	run_tap cos_mpd_stress 20000	# 5-level slots: a shorter run
 	result $(rmmod cos && echo 1 || echo 0) "clean unload (5-level)"
 	;;
 pti)
