@@ -34,17 +34,14 @@ void cos_cap_stub(struct cos_comp *client, unsigned int id)
 /*
  * Entries the client does not hold point at its stub (once it has one),
  * so calling through them gets COS_ERR_NOCAP from the kernel rather than
- * a jump to address 0.
+ * a jump to address 0. (Their words were written with the table.)
  */
 static void cos_captbl_fill(struct cos_comp *client, unsigned long stub)
 {
 	unsigned int i;
 
-	for (i = 0; i < PAGE_SIZE / sizeof(struct cos_ucap); i++) {
-		WRITE_ONCE(client->captbl[i].word, COS_UCAP_WORD(i, client->id));
-		if (stub && i >= client->nr_caps)
-			WRITE_ONCE(client->captbl[i].fn, stub);
-	}
+	for (i = client->nr_caps; stub && i < PAGE_SIZE / sizeof(struct cos_ucap); i++)
+		WRITE_ONCE(client->captbl[i].fn, stub);
 }
 
 long cos_ioctl_fault_handler(struct cos_sys *sys, void __user *arg)

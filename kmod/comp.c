@@ -35,10 +35,13 @@ static int cos_comp_map_captbl(struct cos_sys *sys, struct cos_comp *comp)
 {
 	void *tbl = cos_comp_map_page(sys, comp, comp->base + COS_CAPTBL_REGION,
 				      COS_PROT_READ);
+	unsigned int i;
 
 	if (IS_ERR(tbl))
 		return PTR_ERR(tbl);
 	comp->captbl = tbl;
+	for (i = 0; i < PAGE_SIZE / sizeof(struct cos_ucap); i++)
+		comp->captbl[i].word = COS_UCAP_WORD(i, comp->id);
 	return 0;
 }
 

@@ -123,13 +123,6 @@ static inline long cos_call_4(unsigned long id, long a0, long a1, long a2,
 		      COS_COMMA "+r"(rcx), COS_CALL_CLOBBERS);
 }
 
-/* Any arity: unused arguments are passed as zero. */
-static inline long cos_call(unsigned long id, long a0, long a1, long a2,
-			    long a3)
-{
-	return cos_call_4(id, a0, a1, a2, a3);
-}
-
 /*
  * Per function, the capability id: a read-only word the loader patches
  * before it maps the image, defined in assembly so that the compiler
