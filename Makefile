@@ -50,7 +50,7 @@ module:
 
 user: $(LIBCOS) $(COS)
 
-$(BUILD)/libcos/%.o: userlib/libcos/%.c userlib/libcos/*.h userlib/rt/cos_stacks.h kmod/uapi/cos.h
+$(BUILD)/libcos/%.o: userlib/libcos/%.c userlib/libcos/*.h userlib/rt/cos_stacks.h userlib/rt/cos_names.h kmod/uapi/cos.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
@@ -73,7 +73,7 @@ components: $(COMPONENTS)
 RT_OBJS := $(patsubst userlib/rt/%.c,$(BUILD)/rt/%.o,$(wildcard userlib/rt/*.c)) \
 	$(patsubst userlib/rt/%.S,$(BUILD)/rt/%.o,$(wildcard userlib/rt/*.S))
 
-$(BUILD)/rt/%.o: userlib/rt/%.c userlib/rt/*.h kmod/uapi/cos.h
+$(BUILD)/rt/%.o: userlib/rt/%.c userlib/rt/*.h components/interfaces/printer.h kmod/uapi/cos.h
 	@mkdir -p $(dir $@)
 	$(CC) $(COMP_CFLAGS) -c $< -o $@
 
@@ -87,7 +87,7 @@ COMP_LDFLAGS := -nostdlib -static-pie -Wl,--no-dynamic-linker \
 	-Wl,-z,separate-code -Wl,-z,max-page-size=4096 -Wl,-z,norelro \
 	-Wl,-z,now -Wl,-z,noexecstack -Wl,--build-id=none -e _start
 
-$(BUILD)/components/%.elf: components/%/*.c components/bare/* kmod/uapi/cos.h $(RT_OBJS)
+$(BUILD)/components/%.elf: components/%/*.c components/bare/* components/interfaces/*.h userlib/rt/*.h kmod/uapi/cos.h $(RT_OBJS)
 	@mkdir -p $(BUILD)/components/$*
 	$(CC) $(COMP_CFLAGS) -DCOS_COMP_NAME='"$*"' -c components/bare/crt.S -o $(BUILD)/components/$*/crt.o
 	$(CC) $(COMP_CFLAGS) -c $(filter components/$*/%.c,$^) -o $(BUILD)/components/$*/main.o

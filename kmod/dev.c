@@ -64,6 +64,8 @@ static long cos_dev_ioctl(struct file *file, unsigned int cmd,
 		return cos_ioctl_thd_regs(sys, arg, true);
 	case COS_RUN:
 		return cos_ioctl_run(sys, arg);
+	case COS_SCHED_CONFIG:
+		return cos_ioctl_sched_config(sys, arg);
 	}
 	return -ENOTTY;
 }
@@ -78,6 +80,12 @@ static int cos_dev_open(struct inode *inode, struct file *file)
 	return 0;
 }
 
+/* POLLIN: the scheduler has events (an idle host RUNs again). */
+static __poll_t cos_dev_poll(struct file *file, poll_table *pt)
+{
+	return cos_sched_poll(file->private_data, file, pt);
+}
+
 /* No RUN can be in progress: an ioctl holds a reference to the file. */
 static int cos_dev_release(struct inode *inode, struct file *file)
 {
@@ -90,6 +98,7 @@ static const struct file_operations cos_dev_fops = {
 	.open = cos_dev_open,
 	.release = cos_dev_release,
 	.unlocked_ioctl = cos_dev_ioctl,
+	.poll = cos_dev_poll,
 	.llseek = noop_llseek,
 };
 

@@ -52,7 +52,9 @@ struct cos_run_ctx {
 	struct preempt_notifier pn;
 	struct hrtimer budget;
 	struct task_struct *task;
-	struct cos_thd *thd;
+	struct cos_sys *sys;
+	struct cos_thd *thd;		/* current; a scheduler switches it */
+	bool sched;			/* COS_RUN_SCHED */
 	unsigned long cr0;		/* Linux's CR0 (TS clear) */
 	struct cos_host_state host;
 	bool fpu;
@@ -127,6 +129,18 @@ static void cos_host_restore(struct cos_run_ctx *ctx)
 	wrmsrl(MSR_KERNEL_GS_BASE, h->gs_base);
 	if (boot_cpu_has(X86_FEATURE_OSPKE))
 		wrpkru(h->pkru);
+}
+
+/*
+ * The scheduler made ctx->thd current instead of @prev: its FS base (the
+ * GS base is set at every entry). Interrupts off.
+ */
+static void cos_run_switched(struct cos_run_ctx *ctx, struct cos_thd *prev)
+{
+	if (cos_has_fsgsbase())
+		rdmsrl(MSR_FS_BASE, prev->fs_base);
+	wrmsrl(MSR_FS_BASE, ctx->thd->fs_base);
+	cos_thd_sanitize(ctx->thd);
 }
 
 /* ---- preemption -------------------------------------------------------- */
@@ -234,17 +248,27 @@ static void cos_fault_fill(struct cos_run *run, struct cos_thd *thd,
  * invocation returns COS_ERR_FAULT to its caller; the host hears of it
  * either way and may RUN on. At depth 0 the thread stays at the fault.
  */
-static void cos_fault_dispose(struct cos_run *run, struct cos_thd *thd,
+static void cos_fault_dispose(struct cos_run_ctx *ctx, struct cos_run *run,
 			      unsigned long cr2, unsigned long dr6)
 {
-	cos_fault_fill(run, thd, cr2, dr6);
-	if (cos_inv_fault_handler(thd, cr2))
-		run->fault.fault_flags |= COS_FAULT_HANDLED;
-	else if (!cos_inv_return(thd, COS_ERR_FAULT, 0))
-		run->fault.fault_flags |= COS_FAULT_UNWOUND;
-}
+	struct cos_thd *thd = ctx->thd, *prev = thd;
 
-enum cos_next { COS_AGAIN, COS_STOP };
+	cos_fault_fill(run, thd, cr2, dr6);
+	run->thd = thd->id;
+	if (cos_inv_fault_handler(thd, cr2)) {
+		run->fault.fault_flags |= COS_FAULT_HANDLED;
+	} else if (!cos_inv_return(thd, COS_ERR_FAULT, 0)) {
+		run->fault.fault_flags |= COS_FAULT_UNWOUND;
+	} else if (ctx->sched) {
+		/* the thread is done; the scheduler runs next (sched.c) */
+		cos_sched_fault(ctx->sys, &ctx->thd);
+		if (ctx->thd != prev) {
+			local_irq_disable();
+			cos_run_switched(ctx, prev);
+			local_irq_enable();
+		}
+	}
+}
 
 /* A syscall that left the fast path: the op is in error_code. */
 static enum cos_next cos_syscall_op(struct cos_run_ctx *ctx,
@@ -254,6 +278,21 @@ static enum cos_next cos_syscall_op(struct cos_run_ctx *ctx,
 	struct cos_hw_regs *r = &thd->hw;
 	size_t len;
 
+	if (cos_sched_is_op(r->error_code) ||
+	    (ctx->sched && r->error_code == COS_OP_EXIT)) {
+		struct cos_thd *prev = thd;
+		enum cos_next next;
+
+		next = r->error_code == COS_OP_EXIT ?
+			cos_sched_exit(ctx->sys, &ctx->thd, run) :
+			cos_sched_op(ctx->sys, &ctx->thd, run);
+		if (ctx->thd != prev) {
+			local_irq_disable();
+			cos_run_switched(ctx, prev);
+			local_irq_enable();
+		}
+		return next;
+	}
 	switch (r->error_code) {
 	case COS_OP_EXIT:
 		run->exit_reason = COS_EXIT_EXIT;
@@ -296,7 +335,7 @@ static enum cos_next cos_syscall_op(struct cos_run_ctx *ctx,
 			-EPERM;
 		return COS_AGAIN;
 	}
-	cos_fault_dispose(run, thd, 0, 0);
+	cos_fault_dispose(ctx, run, 0, 0);
 	return COS_STOP;
 }
 
@@ -369,7 +408,6 @@ static enum cos_next cos_enter_once(struct cos_run_ctx *ctx,
 
 static void cos_run_loop(struct cos_run_ctx *ctx, struct cos_run *run)
 {
-	struct cos_thd *thd = ctx->thd;
 	unsigned long cr2 = 0, dr6 = 0;
 
 	for (;;) {
@@ -387,17 +425,23 @@ static void cos_run_loop(struct cos_run_ctx *ctx, struct cos_run *run)
 			cond_resched();
 			continue;
 		}
+		if (ctx->sched && cos_sched_upcall_due(ctx->sys, ctx->thd)) {
+			struct cos_thd *prev = ctx->thd;
+
+			ctx->thd = cos_sched_upcall(ctx->sys, prev);
+			cos_run_switched(ctx, prev);
+		}
 		if (cos_enter_once(ctx, &cr2, &dr6) == COS_AGAIN) {
 			local_irq_enable();
 			continue;
 		}
 		local_irq_enable();
 		ctx->slow_entries++;
-		if (thd->hw.vector == COS_HW_VEC_SYSCALL) {
+		if (ctx->thd->hw.vector == COS_HW_VEC_SYSCALL) {
 			if (cos_syscall_op(ctx, run) == COS_AGAIN)
 				continue;
 		} else {
-			cos_fault_dispose(run, thd, cr2, dr6);
+			cos_fault_dispose(ctx, run, cr2, dr6);
 		}
 		local_irq_disable();
 		break;
@@ -444,15 +488,22 @@ long cos_ioctl_run(struct cos_sys *sys, void __user *arg)
 
 	if (copy_from_user(&run, arg, offsetof(struct cos_run, exit_reason)))
 		return -EFAULT;
-	if (run.flags)
+	if (run.flags & ~COS_RUN_SCHED)
 		return -EINVAL;
-	err = cos_run_check_in(sys, &run, &thd);
+	ctx.sched = run.flags & COS_RUN_SCHED;
+	if (ctx.sched && run.thd)
+		return -EINVAL;
+	if (!ctx.sched && READ_ONCE(sys->sched.thd))
+		return -EPERM;		/* its scheduler runs the threads */
+	err = ctx.sched ? cos_sched_run_begin(sys, &thd) :
+			  cos_run_check_in(sys, &run, &thd);
 	if (err)
 		return err;
 	memset((char *)&run + offsetof(struct cos_run, exit_reason), 0,
 	       sizeof(run) - offsetof(struct cos_run, exit_reason));
 
 	ctx.task = current;
+	ctx.sys = sys;
 	ctx.thd = thd;
 	ctx.fpu = thd->flags & COS_THD_FPU;
 	ctx.cr0 = read_cr0() & ~X86_CR0_TS;
@@ -492,7 +543,13 @@ long cos_ioctl_run(struct cos_sys *sys, void __user *arg)
 	hrtimer_cancel(&ctx.budget);
 	if (ctx.fpu)
 		fpu_swap_kvm_fpstate(&thd->fpu, false);
-	cos_run_check_out(sys, thd);
+	if (ctx.sched) {
+		if (run.exit_reason != COS_EXIT_FAULT)
+			run.thd = ctx.thd->id;
+		cos_sched_run_end(sys, ctx.thd);
+	} else {
+		cos_run_check_out(sys, thd);
+	}
 
 	run.run_ns = ktime_get_ns() - t0;
 	run.slow_entries = ctx.slow_entries;

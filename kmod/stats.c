@@ -16,7 +16,7 @@ struct cos_stats cos_stats;
 static struct dentry *cos_debugfs_dir;
 
 static const char *const cos_exit_names[COS_EXIT_REASONS] = {
-	"none", "exit", "fault", "budget", "signal", "print",
+	"none", "exit", "fault", "budget", "signal", "print", "idle",
 };
 
 static int cos_stats_show(struct seq_file *m, void *v)
@@ -37,6 +37,9 @@ static int cos_stats_show(struct seq_file *m, void *v)
 		   atomic64_read(&cos_stats.pds_freed_late),
 		   atomic64_read(&cos_stats.pd_stays),
 		   atomic64_read(&cos_stats.pds_reused));
+	seq_printf(m, "switches %lld\nupcalls %lld\n",
+		   atomic64_read(&cos_stats.switches),
+		   atomic64_read(&cos_stats.upcalls));
 	for (i = 1; i < COS_EXIT_REASONS; i++)
 		seq_printf(m, "exit_%s %lld\n", cos_exit_names[i],
 			   atomic64_read(&cos_stats.exits[i]));

@@ -52,6 +52,7 @@ struct cos_sys *cos_sys_create(void)
 	}
 	mutex_init(&sys->lock);
 	INIT_LIST_HEAD(&sys->retired);
+	cos_sched_init(sys);
 	sys->max_pages = READ_ONCE(cos_max_pages);
 	atomic64_inc(&cos_stats.systems);
 	return sys;
@@ -61,6 +62,7 @@ void cos_sys_destroy(struct cos_sys *sys)
 {
 	unsigned int i;
 
+	cos_sched_destroy(sys);		/* its timers */
 	for (i = 0; i < COS_MAX_THDS; i++)
 		if (sys->thds[i])
 			cos_thd_destroy(sys->thds[i]);
@@ -109,5 +111,8 @@ struct cos_comp *cos_comp_get(struct cos_sys *sys, u32 id)
 struct cos_thd *cos_thd_get(struct cos_sys *sys, u32 id)
 {
 	lockdep_assert_held(&sys->lock);
-	return id < COS_MAX_THDS ? sys->thds[id] : NULL;
+	if (id >= COS_MAX_THDS || !sys->thds[id] ||
+	    sys->thds[id]->state == COS_THD_FREE)
+		return NULL;
+	return sys->thds[id];
 }

@@ -17,6 +17,10 @@
 #define COS_SYS_H
 
 #include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include <linux/wait.h>
+#include <linux/hrtimer.h>
+#include <linux/poll.h>
 #include <linux/cpumask.h>
 #include <linux/atomic.h>
 #include <linux/types.h>
@@ -100,8 +104,46 @@ struct cos_thd {
 	struct cos_sys *sys;
 	struct cos_comp *home;		/* where it was created (depth 0) */
 	u32 flags;			/* COS_THD_* */
+	u32 state;			/* COS_THD_LIVE .. (sched.c) */
 	atomic_t running;
 	struct fpu_guest fpu;		/* COS_THD_FPU only */
+};
+
+/* cos_thd.state: changes only in the run loop of the system's scheduler
+ * (sched.c) or under sys->lock with nothing running. */
+#define COS_THD_LIVE	0	/* may run */
+#define COS_THD_EXITED	1	/* called COS_OP_EXIT under a scheduler */
+#define COS_THD_FAULTED	2	/* faulted beyond recovery under a scheduler */
+#define COS_THD_FREE	3	/* destroyed: its id, args page and struct wait
+				 * for the next thread (never freed before the
+				 * system: its pages stay mapped) */
+
+#define COS_SCHED_QLEN	64
+
+/*
+ * The scheduler of a system (sched.c). thd, comp and tick_ns are set once
+ * (sys->lock, nothing running). active, cur and host change under
+ * sys->lock at the start and end of a COS_RUN_SCHED; while one runs only
+ * its host thread switches threads. The event queue, ticks, lost and
+ * pending are under lock (irq-safe: timers raise events); pending is read
+ * locklessly by the run loop and by poll.
+ */
+struct cos_sched {
+	struct cos_thd *thd;		/* the scheduler thread; NULL: none */
+	struct cos_comp *comp;		/* its home: the scheduler component */
+	u64 tick_ns;
+	bool active;			/* a COS_RUN_SCHED is in progress */
+	struct cos_thd *cur;		/* the thread the next RUN resumes */
+	struct task_struct *host;	/* the task running it, for kicks */
+	spinlock_t lock;
+	struct cos_sched_event q[COS_SCHED_QLEN];
+	unsigned int head, len;
+	u64 ticks, lost;
+	bool pending;			/* something for the scheduler */
+	wait_queue_head_t wq;		/* poll() of an idle host */
+	struct hrtimer wake;		/* the scheduler's next timeout */
+	u64 wake_at;			/* what wake is set to (run loop) */
+	struct hrtimer tick;		/* periodic while the system runs */
 };
 
 struct cos_sys {
@@ -116,6 +158,7 @@ struct cos_sys {
 	cpumask_var_t resync;		/* mpd.c: CPUs to resync (sys->lock) */
 	unsigned int nr_running;
 	unsigned long pages, max_pages;
+	struct cos_sched sched;
 };
 
 extern unsigned int cos_max_pages;
@@ -143,6 +186,11 @@ int cos_comp_write(struct cos_comp *comp, unsigned long va, const void *buf,
 
 /* thd.c */
 long cos_ioctl_thd_create(struct cos_sys *sys, void __user *arg);
+struct cos_thd *cos_thd_new(struct cos_sys *sys, struct cos_comp *comp,
+			    u32 flags, const struct cos_regs *regs);
+int cos_thd_stack_map(struct cos_sys *sys, struct cos_comp *comp,
+		      struct cos_thd *thd, unsigned long *top);
+void cos_thd_free(struct cos_thd *thd);
 long cos_ioctl_thd_regs(struct cos_sys *sys, void __user *arg, bool set);
 void cos_thd_destroy(struct cos_thd *thd);
 void cos_thd_sanitize(struct cos_thd *thd);
@@ -196,6 +244,25 @@ struct cos_comp *cos_thd_running_comp(struct cos_thd *thd);
 void cos_inv_invoke(struct cos_thd *thd);
 bool cos_inv_fault_handler(struct cos_thd *thd, unsigned long address);
 int cos_inv_return(struct cos_thd *thd, unsigned long ret0, unsigned long ret1);
+
+/* sched.c: see struct cos_sched */
+enum cos_next { COS_AGAIN, COS_STOP };
+void cos_sched_init(struct cos_sys *sys);
+void cos_sched_destroy(struct cos_sys *sys);
+long cos_ioctl_sched_config(struct cos_sys *sys, void __user *arg);
+void cos_sched_raise(struct cos_sys *sys, u32 type, u32 thd, u64 arg);
+__poll_t cos_sched_poll(struct cos_sys *sys, struct file *file,
+			poll_table *pt);
+int cos_sched_run_begin(struct cos_sys *sys, struct cos_thd **thd);
+void cos_sched_run_end(struct cos_sys *sys, struct cos_thd *thd);
+bool cos_sched_upcall_due(struct cos_sys *sys, struct cos_thd *thd);
+struct cos_thd *cos_sched_upcall(struct cos_sys *sys, struct cos_thd *thd);
+bool cos_sched_is_op(unsigned long op);
+enum cos_next cos_sched_op(struct cos_sys *sys, struct cos_thd **thd,
+			   struct cos_run *run);
+enum cos_next cos_sched_exit(struct cos_sys *sys, struct cos_thd **thd,
+			     struct cos_run *run);
+void cos_sched_fault(struct cos_sys *sys, struct cos_thd **thd);
 
 /* run.c */
 long cos_ioctl_run(struct cos_sys *sys, void __user *arg);

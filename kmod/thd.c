@@ -68,79 +68,179 @@ static void cos_thd_to_regs(const struct cos_thd *thd, struct cos_regs *u)
 	u->gs_base = thd->gs_base;
 }
 
+/*
+ * A new thread in @comp with @regs (validated here); sys->lock held. A
+ * destroyed thread's struct, id and argument page are reused first (its
+ * region is zeroed), else a new id gets a new page, mapped into every
+ * component. Only adds mappings, so it is safe while the system runs.
+ */
+struct cos_thd *cos_thd_new(struct cos_sys *sys, struct cos_comp *comp,
+			    u32 flags, const struct cos_regs *regs)
+{
+	struct cos_thd *thd = NULL;
+	u32 id, free_id = COS_MAX_THDS;
+	long err;
+
+	lockdep_assert_held(&sys->lock);
+	for (id = 0; id < COS_MAX_THDS; id++) {
+		if (!sys->thds[id]) {
+			if (free_id == COS_MAX_THDS)
+				free_id = id;
+		} else if (sys->thds[id]->state == COS_THD_FREE &&
+			   !(sys->thds[id]->flags & COS_THD_FPU)) {
+			thd = sys->thds[id];
+			break;
+		}
+	}
+	if (thd) {
+		void *args = thd->args;
+
+		memset(thd, 0, sizeof(*thd));
+		thd->args = args;
+		thd->id = id;
+		memset(args, 0, COS_ARG_SIZE);
+	} else {
+		if (free_id == COS_MAX_THDS)
+			return ERR_PTR(-ENOSPC);
+		thd = kzalloc(sizeof(*thd), GFP_KERNEL_ACCOUNT);
+		if (!thd)
+			return ERR_PTR(-ENOMEM);
+		thd->id = free_id;
+		thd->args = NULL;
+	}
+	thd->sys = sys;
+	thd->flags = flags;
+	thd->comp = thd->home = comp;
+	thd->state = COS_THD_LIVE;
+	err = cos_regs_to_thd(thd, regs);
+	if (err)
+		goto out_free;
+	err = -ENOMEM;
+	if ((flags & COS_THD_FPU) && !fpu_alloc_guest_fpstate(&thd->fpu))
+		goto out_free;
+	if ((flags & COS_THD_BENCH_LB) && !comp->lb_twin.pgd) {
+		err = cos_pd_clone(sys, comp->pd, &comp->lb_twin);
+		if (err)
+			goto out_fpu;
+	}
+	if (!thd->args) {
+		thd->args = cos_sys_page_alloc(sys);
+		if (IS_ERR(thd->args)) {
+			err = PTR_ERR(thd->args);
+			thd->args = NULL;
+			goto out_fpu;
+		}
+		err = cos_args_map_thd(sys, thd);
+		if (err)
+			goto out_args;
+		smp_store_release(&sys->thds[thd->id], thd);	/* sched.c */
+		sys->nr_thds++;
+		atomic64_inc(&cos_stats.threads);
+	}
+	return thd;
+
+out_args:
+	cos_sys_page_free(sys, thd->args);
+	thd->args = NULL;
+out_fpu:
+	if (flags & COS_THD_FPU)
+		fpu_free_guest_fpstate(&thd->fpu);
+out_free:
+	if (sys->thds[thd->id] == thd) {	/* a reused one stays free */
+		thd->state = COS_THD_FREE;
+		thd->flags = 0;
+	} else {
+		kfree(thd);
+	}
+	return ERR_PTR(err);
+}
+
+/*
+ * Map thread @thd's own stack in @comp if it is not there yet (see
+ * COS_THD_STACK_REGION); its top in *@top. sys->lock held; only adds
+ * mappings.
+ */
+int cos_thd_stack_map(struct cos_sys *sys, struct cos_comp *comp,
+		      struct cos_thd *thd, unsigned long *top)
+{
+	unsigned long lo = comp->base + COS_THD_STACK_REGION +
+			   thd->id * COS_THD_STACK_SIZE;
+	unsigned long va;
+
+	if (lo + COS_THD_STACK_SIZE > comp->end)
+		return -EINVAL;
+	for (va = lo + PAGE_SIZE; va < lo + COS_THD_STACK_SIZE; va += PAGE_SIZE) {
+		u64 *pte = cos_pt_lookup(sys, comp->pt_root, va);
+		void *page;
+
+		if (IS_ERR(pte))
+			return PTR_ERR(pte);
+		if (*pte & _PAGE_PRESENT)
+			continue;
+		page = cos_sys_page_alloc(sys);
+		if (IS_ERR(page))
+			return PTR_ERR(page);
+		WRITE_ONCE(*pte, __pa(page) |
+			   cos_pte_flags(COS_PROT_READ | COS_PROT_WRITE));
+	}
+	*top = lo + COS_THD_STACK_SIZE;
+	return 0;
+}
+
+/*
+ * Destroy a thread that does not run and is on no CPU: it becomes
+ * COS_THD_FREE for cos_thd_new. It holds no PD any more (mpd.c).
+ */
+void cos_thd_free(struct cos_thd *thd)
+{
+	cos_thd_seq_begin(thd);
+	thd->pd = NULL;
+	thd->pd_next = NULL;
+	thd->depth = 0;
+	cos_thd_seq_end(thd);
+	if (thd->flags & COS_THD_FPU)
+		fpu_free_guest_fpstate(&thd->fpu);
+	thd->flags = 0;
+	thd->state = COS_THD_FREE;
+}
+
 long cos_ioctl_thd_create(struct cos_sys *sys, void __user *arg)
 {
 	struct cos_thd_create req;
+	struct cos_comp *comp;
 	struct cos_thd *thd;
-	u32 id;
 	long err;
 
 	if (copy_from_user(&req, arg, sizeof(req)))
 		return -EFAULT;
-	if (req.pad || (req.flags & ~(COS_THD_FPU | COS_THD_BENCH_LB)))
+	if (req.flags & ~(COS_THD_FPU | COS_THD_BENCH_LB))
 		return -EINVAL;
-
-	thd = kzalloc(sizeof(*thd), GFP_KERNEL_ACCOUNT);
-	if (!thd)
-		return -ENOMEM;
-	err = cos_regs_to_thd(thd, &req.regs);
-	if (err)
-		goto out_free;
-	err = -ENOMEM;
-	if ((req.flags & COS_THD_FPU) && !fpu_alloc_guest_fpstate(&thd->fpu))
-		goto out_free;
-	thd->flags = req.flags;
-	thd->sys = sys;
 
 	mutex_lock(&sys->lock);
 	err = -ENOENT;
-	thd->comp = thd->home = cos_comp_get(sys, req.comp);
-	if (!thd->comp)
-		goto out_unlock;
-	for (id = 0; id < COS_MAX_THDS && sys->thds[id]; id++)
-		;
-	err = -ENOSPC;
-	if (id == COS_MAX_THDS)
+	comp = cos_comp_get(sys, req.comp);
+	if (!comp)
 		goto out_unlock;
 	err = -EBUSY;
 	if (sys->nr_running)
 		goto out_unlock;
-	if ((req.flags & COS_THD_BENCH_LB) && !thd->comp->lb_twin.pgd) {
-		err = -EBUSY;
-		if (sys->nr_running)
-			goto out_unlock;
-		err = cos_pd_clone(sys, thd->comp->pd, &thd->comp->lb_twin);
-		if (err)
-			goto out_unlock;
-	}
-	thd->id = req.id = id;
-	thd->args = cos_sys_page_alloc(sys);
-	if (IS_ERR(thd->args)) {
-		err = PTR_ERR(thd->args);
+	thd = cos_thd_new(sys, comp, req.flags, &req.regs);
+	if (IS_ERR(thd)) {
+		err = PTR_ERR(thd);
 		goto out_unlock;
 	}
-	err = cos_args_map_thd(sys, thd);
-	if (err)
-		goto out_args;
+	req.id = thd->id;
 	err = -EFAULT;
-	if (copy_to_user(arg, &req, sizeof(req)))
-		goto out_unmap;
-	sys->thds[id] = thd;
-	sys->nr_thds++;
-	mutex_unlock(&sys->lock);
-	atomic64_inc(&cos_stats.threads);
-	return 0;
-
-out_unmap:
-	cos_args_unmap_thd(sys, thd);
-out_args:
-	cos_sys_page_free(sys, thd->args);
+	if (copy_to_user(arg, &req, sizeof(req))) {
+		cos_thd_free(thd);
+		goto out_unlock;
+	}
+	/* The scheduler hears of it (sched.c). */
+	if (sys->sched.thd)
+		cos_sched_raise(sys, COS_SEV_THD, thd->id, req.sched_param);
+	err = 0;
 out_unlock:
 	mutex_unlock(&sys->lock);
-	if (thd->flags & COS_THD_FPU)
-		fpu_free_guest_fpstate(&thd->fpu);
-out_free:
-	kfree(thd);
 	return err;
 }
 
@@ -160,7 +260,7 @@ long cos_ioctl_thd_regs(struct cos_sys *sys, void __user *arg, bool set)
 	if (!thd)
 		goto out;
 	err = -EBUSY;
-	if (atomic_read(&thd->running))
+	if (atomic_read(&thd->running) || sys->sched.active)
 		goto out;
 	if (set) {
 		err = cos_regs_to_thd(thd, &req.regs);

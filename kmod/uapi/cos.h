@@ -23,7 +23,7 @@
 #endif
 
 #define COS_ABI_MAJOR	2
-#define COS_ABI_MINOR	0
+#define COS_ABI_MINOR	1
 
 /* ---- COS_VERSION ------------------------------------------------------ */
 #define COS_FEAT_LA57	(1ull << 0)	/* 5-level paging: slots are 2^48 bytes */
@@ -257,7 +257,9 @@ struct cos_thd_create {
 	__u32 comp;		/* in: component the thread starts in */
 	__u32 flags;		/* in: COS_THD_* */
 	__u32 id;		/* out: thread id */
-	__u32 pad;
+	__u32 sched_param;	/* in: opaque to the kernel: passed to the
+				 * scheduler in the thread's COS_SEV_THD
+				 * event (cos_sched: the priority) */
 	struct cos_regs regs;	/* in: initial registers */
 };
 
@@ -269,6 +271,83 @@ struct cos_thd_regs {
 
 #endif
 
+/* ---- COS_SCHED_CONFIG: a scheduler component ----------------------------- */
+/*
+ * Scheduling is a component's business. COS_SCHED_CONFIG makes thread
+ * @thd the system's scheduler thread; its home component becomes the
+ * scheduler component. From then on the host runs the system with
+ * COS_RUN_SCHED (one host thread at a time), never single threads, and
+ * code running in the scheduler component may use the scheduler ops
+ * below (COS_OP_SWITCH .. COS_OP_THD_DESTROY; -EPERM elsewhere).
+ *
+ * Upcalls: the kernel queues events for the scheduler (struct
+ * cos_sched_event: timer ticks every @tick_ns of wall time while the
+ * system runs, threads the host created, threads that exited or faulted;
+ * packet and I/O completions later). When events are pending and the
+ * current thread is not executing scheduler code, the kernel preempts it
+ * (it stays switchable, with all its registers) and resumes the scheduler
+ * thread, whose COS_OP_SWITCH or COS_OP_IDLE returns COS_SCHED_EVENTS; it
+ * collects them with COS_OP_SCHED_RCV. Code in the scheduler component is
+ * never preempted by an upcall: events wait for the thread's next kernel
+ * entry outside it, or its next COS_OP_SWITCH. So the scheduler's own data
+ * needs no locks (one host thread runs the system).
+ *
+ * Idle: COS_OP_IDLE (scheduler thread) leaves RUN with COS_EXIT_IDLE; the
+ * host sleeps in poll() on the fd, which reports POLLIN once an event is
+ * pending (the idle deadline passed, the host created a thread, ...), and
+ * RUNs again. No ticks are taken while idle.
+ *
+ * Errors: ENOENT (no such thread), EINVAL (bad flags, pad, a tick under
+ * COS_SCHED_TICK_MIN, an FPU thread), EBUSY (the system runs, or has a
+ * scheduler already).
+ */
+#define COS_SCHED_TICK_MIN	100000ull	/* 100 us */
+
+#ifndef __ASSEMBLER__
+struct cos_sched_config {
+	__u32 thd;		/* in: the scheduler thread */
+	__u32 flags;		/* in: 0 */
+	__u64 tick_ns;		/* in: timer tick; 0: none */
+	__u64 reserved[2];	/* in: zero */
+};
+#endif
+
+/* struct cos_sched_event.type */
+#define COS_SEV_TICK	1	/* arg: ticks since the last TICK event (0:
+				 * a deadline of COS_OP_IDLE or COS_OP_SWITCH
+				 * passed) */
+#define COS_SEV_THD	2	/* thd: the host created it; arg: sched_param */
+#define COS_SEV_EXIT	3	/* thd called COS_OP_EXIT; arg: the status */
+#define COS_SEV_FAULT	4	/* thd faulted outside any invocation (or the
+				 * fault could not be unwound); it cannot run
+				 * again; arg: the vector */
+#define COS_SEV_LOST	5	/* arg: events dropped, the queue was full */
+
+#ifndef __ASSEMBLER__
+struct cos_sched_event {
+	__u32 type;		/* COS_SEV_* */
+	__u32 thd;
+	__u64 arg;
+	__u64 time;		/* CLOCK_MONOTONIC ns when it was raised */
+};
+#endif
+
+/* What the scheduler thread's COS_OP_SWITCH / COS_OP_IDLE return when
+ * events are pending (any other thread's COS_OP_SWITCH returns 0). */
+#define COS_SCHED_EVENTS	1
+
+/*
+ * Threads the scheduler creates get a stack of their own in the component
+ * they start in: [COS_THD_STACK_REGION + id * COS_THD_STACK_SIZE + 4 KiB,
+ * COS_THD_STACK_REGION + (id + 1) * COS_THD_STACK_SIZE) from the slot base
+ * (the lowest page unmapped: its guard), mapped on first use of that id in
+ * that component and kept for the next thread with the id. COS_MEM_MAP
+ * refuses nothing there: the host maps these stacks for its threads the
+ * same way (libcos).
+ */
+#define COS_THD_STACK_REGION	0x4f000000
+#define COS_THD_STACK_SIZE	0x4000
+
 /* ---- COS_RUN ------------------------------------------------------------ */
 /* cos_run.exit_reason */
 #define COS_EXIT_NONE	0
@@ -277,6 +356,16 @@ struct cos_thd_regs {
 #define COS_EXIT_BUDGET	3	/* budget_ns of wall time used up in this call */
 #define COS_EXIT_SIGNAL	4	/* a signal is pending for the host */
 #define COS_EXIT_PRINT	5	/* the component printed print.len bytes */
+#define COS_EXIT_IDLE	6	/* COS_RUN_SCHED: nothing to run before
+				 * idle.until_ns (0: no deadline); poll the
+				 * fd, then RUN again */
+
+/* cos_run.flags */
+#define COS_RUN_SCHED	(1 << 0)	/* run the system under its scheduler:
+					 * resume the thread that ran last
+					 * (first: the scheduler thread); thd
+					 * in must be 0, out: the thread the
+					 * exit concerns */
 
 /*
  * Pseudo-vectors above 255 in cos_fault.vector: the component tried to
@@ -309,8 +398,9 @@ struct cos_fault {
 #define COS_PRINT_MAX	256
 
 struct cos_run {
-	__u32 thd;		/* in: thread to run */
-	__u32 flags;		/* in: 0 */
+	__u32 thd;		/* in: thread to run; out (COS_RUN_SCHED): the
+				 * thread that exited, faulted or printed */
+	__u32 flags;		/* in: COS_RUN_* */
 	__u64 budget_ns;	/* in: wall time before COS_EXIT_BUDGET; 0 = none */
 	__u32 exit_reason;	/* out: enum cos_exit_reason */
 	__u32 pad;
@@ -326,6 +416,9 @@ struct cos_run {
 			__u32 pad;
 			char data[COS_PRINT_MAX];
 		} print;
+		struct {
+			__u64 until_ns;	/* CLOCK_MONOTONIC; 0: none */
+		} idle;
 		__u64 raw[40];
 	};
 };
@@ -353,6 +446,46 @@ struct cos_run {
 				 * flags; returns the rows there are (as
 				 * COS_EDGES' count), -EPERM, -EINVAL or
 				 * -EFAULT (buffer not writable) */
+
+/*
+ * Scheduler ops: only from code running in the scheduler component
+ * (-EPERM otherwise, -EINVAL without a scheduler). See COS_SCHED_CONFIG.
+ */
+#define COS_OP_SWITCH	8	/* RDI = thread: save this thread (its
+				 * SWITCH returns 0 when it is switched to
+				 * again) and run that one; RSI = when to
+				 * raise a COS_SEV_TICK with arg 0 (the next
+				 * timeout, CLOCK_MONOTONIC ns; 0: keep the
+				 * one set before). COS_SCHED_EVENTS
+				 * at once for the scheduler thread with
+				 * events pending (another thread is taken
+				 * to the scheduler thread instead). Errors:
+				 * -ENOENT (no such thread), -EBUSY (running
+				 * elsewhere), -ESRCH (exited or faulted) */
+#define COS_OP_SCHED_RCV 9	/* RDI = buffer of struct cos_sched_event,
+				 * RSI = room: events taken (0: none),
+				 * -EFAULT */
+#define COS_OP_IDLE	10	/* scheduler thread: RDI = CLOCK_MONOTONIC
+				 * deadline in ns or 0. Leaves RUN with
+				 * COS_EXIT_IDLE; returns COS_SCHED_EVENTS
+				 * when the system is RUN again (at once if
+				 * events are pending). -EPERM from another
+				 * thread */
+#define COS_OP_THD_CREATE 11	/* RDI = component, RSI = entry (in it),
+				 * RDX, R10 = two arguments: a new thread,
+				 * switchable, that starts at the entry with
+				 * RDI, RDX = the arguments, RSI = its
+				 * argument region in
+				 * that component, RAX = its id and RSP at
+				 * the top of its stack (see
+				 * COS_THD_STACK_REGION). Returns its id;
+				 * -ENOENT, -EINVAL (entry outside the
+				 * component), -ENOSPC (no thread id or page
+				 * left) */
+#define COS_OP_THD_DESTROY 12	/* RDI = thread: its id may be reused.
+				 * -ENOENT, -EBUSY (running, the caller, the
+				 * scheduler thread) */
+#define COS_OP_NOW	13	/* anyone: CLOCK_MONOTONIC in ns */
 
 /*
  * Invocation (migrating threads). COS_OP_INVOKE through a capability the
@@ -405,6 +538,7 @@ struct cos_run {
 #define COS_EDGES	_IOWR(COS_IOC_MAGIC, 0x40, struct cos_edges)
 #define COS_PD		_IOWR(COS_IOC_MAGIC, 0x50, struct cos_pd_op)
 #define COS_RUN		_IOWR(COS_IOC_MAGIC, 0x30, struct cos_run)
+#define COS_SCHED_CONFIG _IOWR(COS_IOC_MAGIC, 0x31, struct cos_sched_config)
 #endif
 
 #endif /* _UAPI_COS_H */

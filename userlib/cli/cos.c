@@ -284,13 +284,16 @@ static int cmd_run(int argc, char **argv)
 		return 1;
 	}
 	signal(SIGINT, on_sigint);
-	for (t = 0; t < sd.nthreads && !status; t++) {
+	/* Without a scheduler the threads run one after the other; with
+	 * one, a single loop runs the system (its threads are its
+	 * business) until the scheduler exits. */
+	for (t = 0; t < (sd.sched ? 1 : sd.nthreads) && !status; t++) {
 		for (;;) {
-			struct cos_run run = { .thd = sd.thread_ids[t],
+			struct cos_run run = { .thd = sd.sched ? 0 : sd.thread_ids[t],
 					       .budget_ns = budget_ms * 1000000ull };
 			char desc[256];
 
-			if (cos_run(fd, &run)) {
+			if (sd.sched ? cos_run_system(fd, &run) : cos_run(fd, &run)) {
 				fprintf(stderr, "%s: run: %s\n", prog, strerror(errno));
 				status = 1;
 				break;
@@ -310,6 +313,9 @@ static int cmd_run(int argc, char **argv)
 					desc, unwound ? "; its caller gets COS_ERR_FAULT" :
 					handled ? "; its fault handler runs" : "");
 				if (unwound || handled)
+					continue;
+				/* under a scheduler only its own fault is fatal */
+				if (sd.sched && run.thd != (unsigned int)sd.sched_thd)
 					continue;
 				status = EXIT_FAULT;
 			} else if (run.exit_reason == COS_EXIT_EXIT) {

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <poll.h>
 #include <sys/ioctl.h>
 #include "libcos.h"
 #include "cos_stacks.h"
@@ -74,16 +75,50 @@ int cos_cap_create(int fd, unsigned int client, unsigned int server,
 	return cos_cap_create_fn(fd, client, server, entry, 0, 0);
 }
 
-int cos_thd_create(int fd, unsigned int comp, unsigned int flags,
-		   const struct cos_regs *regs)
+int cos_thd_create_param(int fd, unsigned int comp, unsigned int flags,
+			 unsigned int sched_param, const struct cos_regs *regs)
 {
-	struct cos_thd_create t = { .comp = comp, .flags = flags };
+	struct cos_thd_create t = { .comp = comp, .flags = flags,
+				    .sched_param = sched_param };
 	int err;
 
 	if (regs)
 		t.regs = *regs;
 	err = cos_ioctl(fd, COS_THD_CREATE, &t);
 	return err ? err : (int)t.id;
+}
+
+int cos_thd_create(int fd, unsigned int comp, unsigned int flags,
+		   const struct cos_regs *regs)
+{
+	return cos_thd_create_param(fd, comp, flags, 0, regs);
+}
+
+int cos_sched_config(int fd, unsigned int thd, uint64_t tick_ns)
+{
+	struct cos_sched_config c = { .thd = thd, .tick_ns = tick_ns };
+
+	return cos_ioctl(fd, COS_SCHED_CONFIG, &c);
+}
+
+int cos_run_system(int fd, struct cos_run *run)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	uint64_t budget = run->budget_ns;
+	int err;
+
+	for (;;) {
+		*run = (struct cos_run){ .flags = COS_RUN_SCHED, .budget_ns = budget };
+		err = cos_ioctl(fd, COS_RUN, run);
+		if (err || run->exit_reason != COS_EXIT_IDLE)
+			return err;
+		while (poll(&p, 1, -1) < 0) {
+			if (errno != EINTR)
+				return -errno;
+			run->exit_reason = COS_EXIT_SIGNAL;
+			return 0;
+		}
+	}
 }
 
 int cos_thd_get_regs(int fd, unsigned int thd, struct cos_regs *regs)
@@ -285,6 +320,7 @@ const char *cos_exit_name(unsigned int reason)
 		[COS_EXIT_NONE] = "none",	[COS_EXIT_EXIT] = "exit",
 		[COS_EXIT_FAULT] = "fault",	[COS_EXIT_BUDGET] = "budget",
 		[COS_EXIT_SIGNAL] = "signal",	[COS_EXIT_PRINT] = "print",
+		[COS_EXIT_IDLE] = "idle",
 	};
 
 	return reason < sizeof(names) / sizeof(names[0]) && names[reason] ?

@@ -29,6 +29,18 @@ int cos_cap_create_fn(int fd, unsigned int client, unsigned int server,
 		      uint64_t entry, uint64_t client_fn, uint64_t server_fn);
 int cos_thd_create(int fd, unsigned int comp, unsigned int flags,
 		   const struct cos_regs *regs);
+/* The same with the scheduler's sched_param (COS_SEV_THD's arg). */
+int cos_thd_create_param(int fd, unsigned int comp, unsigned int flags,
+			 unsigned int sched_param, const struct cos_regs *regs);
+/* Make @thd the scheduler thread, with a tick every @tick_ns (0: none). */
+int cos_sched_config(int fd, unsigned int thd, uint64_t tick_ns);
+/*
+ * Run a system under its scheduler (COS_RUN_SCHED) until an exit other
+ * than COS_EXIT_IDLE: through idle exits it sleeps in poll() on @fd until
+ * the scheduler has an event. A signal during that sleep returns with
+ * COS_EXIT_SIGNAL. 0 or -errno.
+ */
+int cos_run_system(int fd, struct cos_run *run);
 int cos_thd_get_regs(int fd, unsigned int thd, struct cos_regs *regs);
 int cos_thd_set_regs(int fd, unsigned int thd, const struct cos_regs *regs);
 int cos_run(int fd, struct cos_run *run);

@@ -7,6 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include "sysdesc.h"
+#include "cos_names.h"
+
+_Static_assert(COS_SD_MAX_COMPS <= COS_NAMES_MAX, "every component has a name entry");
 
 static int sd_fail(char *err, size_t errlen, const char *file, int line,
 		   const char *fmt, ...)
@@ -189,20 +192,58 @@ static int sd_statement(struct cos_sysdesc *sd, char **w, int n, int line,
 	}
 	if (!strcmp(w[0], "thread")) {
 		uint64_t fn = 0;
+		long prio = 0;
+		int i = 2;
 
-		if (n != 2 && n != 3)
-			return sd_fail(err, errlen, f, line, "usage: thread NAME [FUNCTION]");
+		if (n < 2)
+			return sd_fail(err, errlen, f, line, "usage: thread NAME [FUNCTION] [prio N]");
 		a = sd_find(sd, w[1]);
 		if (a < 0)
 			return sd_fail(err, errlen, f, line, "unknown component %s", w[1]);
-		if (n == 3 && cos_elf_symbol(&sd->comps[a].elf, w[2], &fn))
-			return sd_fail(err, errlen, f, line, "%s has no function %s",
-				       sd->comps[a].name, w[2]);
+		if (i < n && strcmp(w[i], "prio")) {
+			if (cos_elf_symbol(&sd->comps[a].elf, w[i], &fn))
+				return sd_fail(err, errlen, f, line, "%s has no function %s",
+					       sd->comps[a].name, w[i]);
+			i++;
+		}
+		if (i < n) {
+			char *end;
+
+			if (strcmp(w[i], "prio") || i + 2 != n)
+				return sd_fail(err, errlen, f, line, "usage: thread NAME [FUNCTION] [prio N]");
+			prio = strtol(w[i + 1], &end, 0);
+			if (*end || prio < 1 || prio > 8)
+				return sd_fail(err, errlen, f, line, "bad priority '%s' (1-8)", w[i + 1]);
+		}
 		if (sd->nthreads == COS_SD_MAX_THREADS)
 			return sd_fail(err, errlen, f, line, "more than %d threads", COS_SD_MAX_THREADS);
 		sd->thread_lines[sd->nthreads] = line;
 		sd->thread_fn[sd->nthreads] = fn;
+		sd->thread_prio[sd->nthreads] = (int)prio;
 		sd->threads[sd->nthreads++] = a;
+		return 0;
+	}
+	if (!strcmp(w[0], "scheduler")) {
+		char *end;
+		unsigned long long us = 10000;
+
+		if (n != 2 && !(n == 4 && !strcmp(w[2], "tick")))
+			return sd_fail(err, errlen, f, line, "usage: scheduler NAME [tick US]");
+		a = sd_find(sd, w[1]);
+		if (a < 0)
+			return sd_fail(err, errlen, f, line, "unknown component %s", w[1]);
+		if (sd->sched)
+			return sd_fail(err, errlen, f, line, "a second scheduler");
+		if (n == 4) {
+			us = strtoull(w[3], &end, 0);
+			if (*end || (us && us < COS_SCHED_TICK_MIN / 1000) || us > 10000000)
+				return sd_fail(err, errlen, f, line,
+					       "bad tick '%s' (0, or %llu-10000000 us)", w[3],
+					       (unsigned long long)COS_SCHED_TICK_MIN / 1000);
+		}
+		sd->sched = a + 1;
+		sd->sched_line = line;
+		sd->sched_tick_ns = us * 1000;
 		return 0;
 	}
 	return sd_fail(err, errlen, f, line, "unknown statement '%s'", w[0]);
@@ -254,6 +295,10 @@ static int sd_resolve_cap(const char *name, uint64_t value, void *arg)
 		c->ncaps++;
 		return 0;
 	}
+	/* The runtime's printc has this word in every component: without
+	 * an import it stays -1 and printc prints by itself (print.c). */
+	if (!strcmp(name, "__cos_cap_printer_write"))
+		return 0;
 	return sd_fail(r->err, r->errlen, sd->file, c->line,
 		       "%s calls %s, but no 'import %s SERVER INTERFACE' provides it",
 		       c->name, rest, c->name);
@@ -297,7 +342,7 @@ int cos_sd_parse(const char *path, struct cos_sysdesc *sd, char *err,
 		return ret;
 	if (!sd->ncomps)
 		return sd_fail(err, errlen, path, 0, "no component");
-	if (!sd->nthreads)
+	if (!sd->nthreads && !sd->sched)
 		return sd_fail(err, errlen, path, 0, "no thread");
 	for (i = 0; i < sd->nimports; i++) {
 		const struct cos_sd_import *im = &sd->imports[i];
@@ -322,9 +367,60 @@ int cos_sd_parse(const char *path, struct cos_sysdesc *sd, char *err,
 	return 0;
 }
 
+/* A thread in component @ci running cos_main or @fn: its id or -errno. */
+static int sd_thread(int fd, struct cos_sysdesc *sd, int ci, uint64_t fn,
+		     int prio)
+{
+	struct cos_sd_comp *c = &sd->comps[ci];
+	struct cos_regs regs = { .rip = c->bare.code, .rsp = c->bare.stack_top,
+				 .rdi = c->bare.base, .rflags = 0x202,
+				 .rdx = fn ? c->bare.base + fn : 0 };
+	int ret = cos_thd_create_param(fd, c->bare.comp, 0, (unsigned int)prio, &regs);
+
+	if (ret >= 0) {
+		/* its own stack; cos_main's data: its argument region */
+		int err = cos_rt_thd_setup(fd, &c->bare, (unsigned int)ret, &regs);
+
+		if (err)
+			return err;
+	}
+	return ret;
+}
+
+/*
+ * Write the names table (cos_names.h) into @c's file image if @c defines
+ * one: entry i gets the name of component i, the id cos_sd_load expects
+ * the kernel to give it (checked there). The table must lie in the file
+ * bytes of a writable segment. 1 if written, 0 if @c has none, or -EINVAL.
+ */
+static int sd_write_names(const struct cos_sysdesc *sd, struct cos_sd_comp *c,
+			  char *err, size_t errlen)
+{
+	char names[COS_NAMES_MAX][COS_NAME_LEN] = { { 0 } };
+	const struct cos_elf_seg *s;
+	uint64_t at;
+	int i;
+
+	if (cos_elf_symbol(&c->elf, COS_NAMES_SYM, &at))
+		return 0;
+	for (i = 0, s = c->elf.seg; i < c->elf.nseg; i++, s++)
+		if ((s->prot & COS_PROT_WRITE) && at >= s->vaddr &&
+		    s->filesz >= sizeof(names) && at - s->vaddr <= s->filesz - sizeof(names))
+			break;
+	if (i == c->elf.nseg)
+		return sd_fail(err, errlen, sd->file, c->line,
+			       "%s: %s is not %zu bytes of initialised writable data",
+			       c->path, COS_NAMES_SYM, sizeof(names));
+	for (i = 0; i < sd->ncomps; i++)
+		memcpy(names[i], sd->comps[i].name,
+		       strnlen(sd->comps[i].name, COS_NAME_LEN - 1));
+	memcpy((char *)c->img + s->offset + (at - s->vaddr), names, sizeof(names));
+	return 1;
+}
+
 int cos_sd_load(int fd, struct cos_sysdesc *sd, char *err, size_t errlen)
 {
-	int i, j, ret, next_slot = 1;
+	int i, j, ret, names = 0, next_slot = 1;
 
 	if (sd->pages && (ret = cos_sys_set_pages(fd, sd->pages)))
 		return sd_fail(err, errlen, sd->file, 0, "page budget %llu: %s",
@@ -338,6 +434,10 @@ int cos_sd_load(int fd, struct cos_sysdesc *sd, char *err, size_t errlen)
 			.patches = c->patches, .npatches = c->ncaps,
 		};
 
+		ret = sd_write_names(sd, c, err, errlen);
+		if (ret < 0)
+			return ret;
+		names |= ret;
 		err[0] = 0;
 		ret = cos_bare_load_comp(fd, c->img, c->len, &o, &c->bare);
 		if (ret) {
@@ -348,6 +448,13 @@ int cos_sd_load(int fd, struct cos_sysdesc *sd, char *err, size_t errlen)
 		}
 		next_slot = o.slot + 1;
 	}
+	/* Names tables took ids 0, 1, 2, ... in this order: what the kernel
+	 * gives (the lowest free id) to a system created from scratch. */
+	for (i = 0; names && i < sd->ncomps; i++)
+		if (sd->comps[i].bare.comp != (unsigned int)i)
+			return sd_fail(err, errlen, sd->file, sd->comps[i].line,
+				       "%s got id %u, not %d: the printer's names would be wrong",
+				       sd->comps[i].name, sd->comps[i].bare.comp, i);
 	for (i = 0; i < sd->ncomps; i++) {
 		struct cos_sd_comp *c = &sd->comps[i];
 
@@ -385,22 +492,27 @@ int cos_sd_load(int fd, struct cos_sysdesc *sd, char *err, size_t errlen)
 					       ret == -EPERM ? "they must stay separate" :
 					       strerror(-ret));
 		}
-	for (i = 0; i < sd->nthreads; i++) {
-		struct cos_sd_comp *c = &sd->comps[sd->threads[i]];
-		struct cos_regs regs = { .rip = c->bare.code, .rsp = c->bare.stack_top,
-					 .rdi = c->bare.base, .rflags = 0x202,
-					 .rdx = sd->thread_fn[i] ?
-						c->bare.base + sd->thread_fn[i] : 0 };
-
-		ret = cos_thd_create(fd, c->bare.comp, 0, &regs);
+	if (sd->sched) {
+		/* the scheduler thread first: it hears of every later one */
+		ret = sd_thread(fd, sd, sd->sched - 1, 0, 0);
 		if (ret >= 0) {
-			sd->thread_ids[i] = ret;
-			/* its own stack; cos_main's data: its argument region */
-			ret = cos_rt_thd_setup(fd, &c->bare, ret, &regs);
+			sd->sched_thd = ret;
+			ret = cos_sched_config(fd, (unsigned int)ret, sd->sched_tick_ns);
 		}
 		if (ret < 0)
+			return sd_fail(err, errlen, sd->file, sd->sched_line,
+				       "scheduler %s: %s", sd->comps[sd->sched - 1].name,
+				       strerror(-ret));
+	}
+	for (i = 0; i < sd->nthreads; i++) {
+		ret = sd_thread(fd, sd, sd->threads[i], sd->thread_fn[i],
+				sd->thread_prio[i]);
+		if (ret >= 0)
+			sd->thread_ids[i] = ret;
+		else
 			return sd_fail(err, errlen, sd->file, sd->thread_lines[i],
-				       "thread in %s: %s", c->name, strerror(-ret));
+				       "thread in %s: %s", sd->comps[sd->threads[i]].name,
+				       strerror(-ret));
 	}
 	return 0;
 }

@@ -10,8 +10,14 @@
  *					a component (static-PIE ELF); its
  *					threads' main stack is PAGES long
  *	import CLIENT SERVER IFACE	CLIENT's calls to IFACE go to SERVER
- *	thread NAME [FUNCTION]		a thread in NAME, running cos_main or
- *					FUNCTION(base, argument region)
+ *	thread NAME [FUNCTION] [prio N]	a thread in NAME, running cos_main or
+ *					FUNCTION(base, argument region); N is
+ *					its priority under the scheduler
+ *					(1 highest .. 8; default 4)
+ *	scheduler NAME [tick US]	NAME is the scheduler component: its
+ *					thread (cos_main) schedules the
+ *					others, with a timer tick every US
+ *					microseconds (default 10000; 0: none)
  *	separate NAME NAME		never in one protection domain
  *	merge NAME NAME			start in one protection domain
  *	policy NAME			NAME may merge and split PDs
@@ -19,6 +25,16 @@
  * FILE is relative to the current directory, or else to the description's
  * own directory. Every component starts in a protection domain of its own.
  * Errors say "FILE:LINE: what" (or name the ELF file).
+ *
+ * Components are created in the order of their lines, so that they get
+ * ids 0, 1, 2, ... (the kernel gives the lowest free id; cos_sd_load
+ * fails if it gave others, i.e. on a system that had components before).
+ * A component that defines the names table of cos_names.h (the printer:
+ * printer_names, initialised writable data) gets every component's name
+ * written into entry [its id], truncated to 15 bytes, in its file image
+ * before it is mapped. Every component's runtime has the capability word
+ * __cos_cap_printer_write (printc's): it needs no import, and stays -1
+ * without one.
  */
 #ifndef LIBCOS_SYSDESC_H
 #define LIBCOS_SYSDESC_H
@@ -36,7 +52,8 @@ struct cos_sd_comp {
 	int line, slot;			/* slot -1: the next free one */
 	int stack_pages;		/* main stack; 0: the default (4) */
 	int policy;			/* may change PDs (COS_OP_PD) */
-	void *img;
+	void *img;			/* the ELF file; cos_sd_load writes
+					 * the names table into it */
 	size_t len;
 	struct cos_elf elf;
 	struct cos_bare bare;		/* after loading */
@@ -65,7 +82,12 @@ struct cos_sysdesc {
 	int thread_lines[COS_SD_MAX_THREADS];
 	int thread_ids[COS_SD_MAX_THREADS];	/* after loading */
 	uint64_t thread_fn[COS_SD_MAX_THREADS];	/* entry function offset, or 0 */
+	int thread_prio[COS_SD_MAX_THREADS];	/* sched_param */
 	int nthreads;
+	int sched;			/* component index + 1; 0: none */
+	int sched_line;
+	uint64_t sched_tick_ns;
+	int sched_thd;			/* after loading */
 	int separate[COS_SD_MAX_IMPORTS][2];	/* separate and merge lines */
 	int pd_op[COS_SD_MAX_IMPORTS];		/* COS_PD_SEPARATE / _MERGE */
 	int pd_line[COS_SD_MAX_IMPORTS];

@@ -4,9 +4,10 @@
  *
  * Freestanding (no host libc, no FPU/SSE: components are built with
  * -mgeneral-regs-only). Strings, snprintf without floating point, printc
- * (through the run loop, prefixed with the component's name) and assert
- * (reports component, file and line, then faults so the kernel contains
- * it). Reentrant; no locks; no global state but cos_comp_name.
+ * (prefixed with the component's name, through the printer component or
+ * the run loop) and assert (reports component, file and line, then faults
+ * so the kernel contains it). Reentrant; no locks; no global state but
+ * cos_comp_name and the printer's capability word (print.c).
  */
 #ifndef COS_RT_H
 #define COS_RT_H
@@ -14,6 +15,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <linux/errno.h>	/* errno values for -errno returns */
 
 void *memcpy(void *dst, const void *src, size_t n);
 void *memmove(void *dst, const void *src, size_t n);
@@ -40,7 +42,13 @@ int snprintf(char *buf, size_t size, const char *fmt, ...)
 /* The component's name: defined by the component build (cos-comp.mk). */
 extern const char cos_comp_name[];
 
-/* "name: text" through COS_OP_PRINT; at most COS_PRINT_MAX bytes a call. */
+/*
+ * "name: text": through the printer component if this component imports
+ * it (at most PRINTER_MAX bytes of text a call; printer.h), else, or if
+ * the printer fails, through COS_OP_PRINT (at most COS_PRINT_MAX bytes).
+ * Returns the length printed, 0 if the printer dropped the line (rate
+ * limit), or a negative error. assert always prints through COS_OP_PRINT.
+ */
 int printc(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 void cos_assert_fail(const char *expr, const char *file, int line)

@@ -3,6 +3,8 @@
 #ifndef COS_STACKS_H
 #define COS_STACKS_H
 
+#include "cos.h"
+
 /* What a server entry returns when no stack of its pool is free. */
 #define COS_ERR_NOSTACK	(-12)	/* -ENOMEM */
 
@@ -13,8 +15,11 @@
  * of every stack stays unmapped as its guard. */
 
 /* Thread t's own stack in the component it starts in, the same geometry:
- * [region + t*size + 4 KiB, region + (t+1)*size). */
-#define COS_THD_STACK_REGION 0x4f000000
+ * COS_THD_STACK_REGION in cos.h (the kernel maps it for threads the
+ * scheduler creates, libcos for the host's). */
+#if COS_THD_STACK_SIZE != COS_STACK_SIZE
+#error "thread stacks and pool stacks share one geometry"
+#endif
 
 /*
  * Every stack a thread runs on (its own, or a pool stack a server entry

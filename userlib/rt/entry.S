@@ -108,6 +108,26 @@ cos_inv_stub:
 	syscall
 	ret
 
+	.globl	cos_thd_start
+/*
+ * A thread the scheduler created (COS_OP_THD_CREATE): RSP = the top of its
+ * own stack, RDI = the function, RDX = its argument, RAX = the thread id.
+ * Writes the stack header (cos_stacks.h), runs fn(arg) and exits with its
+ * result; an exited thread never runs again.
+ */
+cos_thd_start:
+	pushq	$-1			/* top - 8: not a pool stack */
+	pushq	$0			/* top - 16: no caller */
+	pushq	%rax			/* top - 24: the thread id */
+	pushq	%rax			/* top - 32: keeps RSP 16-byte aligned */
+	movq	%rdi, %r11
+	movq	%rdx, %rdi
+	call	*%r11
+	movq	%rax, %rdi
+1:	movl	$COS_OP_EXIT, %eax
+	syscall
+	jmp	1b
+
 	.globl	cos_thread
 /* The thread running this server function: at top - 24 of its stack. */
 cos_thread:
