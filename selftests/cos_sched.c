@@ -16,6 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/wait.h>
+#include <sys/ioctl.h>
+#include <poll.h>
 #include "libcos.h"
 #include "sysdesc.h"
 #include "harness.h"
@@ -23,11 +25,16 @@
 #define SYS	"components/systems/schedtest.sys"
 
 static const char *const tests[] = {
-	"prio", "rr", "runaway", "lock", "lock_fast", "events", "timed", "async",
+	"ops", "prio", "rr", "runaway", "lock", "lock_fast", "events", "timed", "async",
 };
 #define NTESTS	(int)(sizeof(tests) / sizeof(tests[0]))
 
 static struct cos_sysdesc sd;
+
+static int cos_ioctl_raw(int fd, unsigned long cmd, void *arg)
+{
+	return ioctl(fd, cmd, arg) ? -errno : 0;
+}
 static char out[1 << 16];
 static size_t outlen;
 
@@ -260,10 +267,48 @@ static void kill9(void)
 	unlink(path);
 }
 
+/* The ioctl side: exact errors. */
+static void abi(void)
+{
+	struct cos_regs regs = { .rip = 0x1000, .rsp = 0x2000, .rflags = 0x202 };
+	struct cos_comp_create cc;
+	struct cos_run r = { .flags = COS_RUN_SCHED };
+	struct pollfd p;
+	int fd = must_open(), thd, e1, e2, e3, e4, e5, e6, e7, e8, ready0, ready1;
+
+	if (cos_comp_create(fd, 0, &cc) < 0)
+		thd = -1;
+	else
+		thd = cos_thd_create(fd, cc.id, 0, &regs);
+	e1 = cos_ioctl_raw(fd, COS_RUN, &r);			/* no scheduler */
+	e2 = cos_sched_config(fd, 63, 0);			/* no such thread */
+	e3 = cos_sched_config(fd, (unsigned int)thd, 1000);	/* tick too short */
+	p = (struct pollfd){ .fd = fd, .events = POLLIN };
+	ready0 = poll(&p, 1, 0);
+	e4 = cos_sched_config(fd, (unsigned int)thd, 0);
+	e5 = cos_sched_config(fd, (unsigned int)thd, 0);	/* a second one */
+	r = (struct cos_run){ .thd = (unsigned int)thd };
+	e6 = cos_ioctl_raw(fd, COS_RUN, &r);			/* its scheduler runs it */
+	r = (struct cos_run){ .thd = 1, .flags = COS_RUN_SCHED };
+	e7 = cos_ioctl_raw(fd, COS_RUN, &r);			/* thd must be 0 */
+	r = (struct cos_run){ .flags = 1u << 7 };
+	e8 = cos_ioctl_raw(fd, COS_RUN, &r);			/* unknown flag */
+	thd = cos_thd_create(fd, cc.id, 0, &regs);		/* the scheduler hears */
+	ready1 = poll(&p, 1, 0);
+	tap_ok(thd > 0 && e1 == -EINVAL && e2 == -ENOENT && e3 == -EINVAL &&
+	       ready0 == 0 && e4 == 0 && e5 == -EBUSY && e6 == -EPERM &&
+	       e7 == -EINVAL && e8 == -EINVAL && ready1 == 1,
+	       "abi: RUN_SCHED without a scheduler %d, config: no thread %d, short tick %d, "
+	       "ok %d, again %d; plain RUN %d, RUN_SCHED thd %d, bad flag %d; poll %d then %d",
+	       e1, e2, e3, e4, e5, e6, e7, e8, ready0, ready1);
+	close(fd);
+}
+
 int main(void)
 {
-	tap_plan(3 * (NTESTS + 1) + 2);
+	tap_plan(3 * (NTESTS + 1) + 3);
 	alarm(900);	/* a lost wake-up must not hang the suite */
+	abi();
 	layouts();
 	idle();
 	kill9();

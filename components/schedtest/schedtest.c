@@ -410,6 +410,22 @@ static void test_async(void)
 	       bad);
 }
 
+/* ---- the kernel's scheduler ops are the scheduler's alone ------------------- */
+
+static void test_ops(void)
+{
+	struct cos_sched_event e;
+	long sw = cos_switch(0, 0), cr = cos_thd_create_op(0, 0, 0, 0);
+	long de = cos_thd_destroy_op(0), rc = cos_sched_rcv(&e, 1);
+	long id = cos_idle(0);
+	unsigned long t0 = cos_now(), t1 = cos_now();
+	int ok = sw == -EPERM && cr == -EPERM && de == -EPERM && rc == -EPERM &&
+		 id == -EPERM && t0 && t1 >= t0;
+
+	result("ops", ok, "switch %ld create %ld destroy %ld rcv %ld idle %ld (want -%d), now %lu\n",
+	       sw, cr, de, rc, id, EPERM, t1);
+}
+
 /* ---- the driver ---------------------------------------------------------------- */
 
 long cos_main(unsigned long base, unsigned long data)
@@ -422,6 +438,7 @@ long cos_main(unsigned long base, unsigned long data)
 		printc("T setup FAIL evt_create\n");
 		return 1;
 	}
+	test_ops();
 	test_prio();
 	test_rr();
 	test_runaway();
@@ -463,5 +480,109 @@ long block_main(unsigned long base, unsigned long data)
 		cos_thd_spawn(blocker, e, 5);
 	printc("blocked\n");
 	evt_wait(e, 0);
+	return 0;
+}
+
+/* ---- cos bench sched ---------------------------------------------------------- */
+
+#define BENCH_N	5000
+static long bench_e1, bench_e2;
+
+static long bench_yielder(long n)
+{
+	while (n--)
+		sched_yield();
+	worker_done();
+	return 0;
+}
+
+static long bench_locker(long n)
+{
+	while (n--) {
+		cos_lock_take(&lk);
+		sched_yield();		/* the other one blocks on the lock */
+		cos_lock_release(&lk);
+	}
+	worker_done();
+	return 0;
+}
+
+static long bench_ping(long n)
+{
+	while (n--) {
+		evt_trigger(bench_e1);
+		evt_wait(bench_e2, 0);
+	}
+	worker_done();
+	return 0;
+}
+
+static long bench_pong(long n)
+{
+	while (n--) {
+		evt_wait(bench_e1, 0);
+		evt_trigger(bench_e2);
+	}
+	worker_done();
+	return 0;
+}
+
+/* Two threads of priority 5 run @fn for @n rounds: ns a round. */
+static unsigned long bench_pair(long (*a)(long), long (*b)(long), long n)
+{
+	unsigned long t0 = cos_now();
+
+	spawn(a, n, 5);
+	spawn(b, n, 5);
+	join(600000);
+	return (cos_now() - t0) / (unsigned long)n;
+}
+
+/* `cos bench sched`: one "bench: name=value unit" line per figure. */
+long bench_main(unsigned long base, unsigned long data)
+{
+	char *a = cos_args();
+	unsigned long t0, ns;
+	long i, ch;
+
+	(void)base;
+	(void)data;
+	done_evt = evt_create();
+	bench_e1 = evt_create();
+	bench_e2 = evt_create();
+	if (done_evt < 0 || bench_e1 < 0 || bench_e2 < 0 || cos_lock_init(&lk))
+		return 1;
+
+	ns = bench_pair(bench_yielder, bench_yielder, BENCH_N);
+	printc("bench: thread_switch=%lu ns (sched_yield between two threads)\n", ns / 2);
+
+	t0 = cos_now();
+	for (i = 0; i < BENCH_N * 10; i++) {
+		cos_lock_take(&lk);
+		cos_lock_release(&lk);
+	}
+	printc("bench: lock_uncontended=%lu ns (take + release)\n",
+	       (cos_now() - t0) / (BENCH_N * 10));
+
+	ns = bench_pair(bench_locker, bench_locker, BENCH_N);
+	printc("bench: lock_contended=%lu ns (take + release, handed over: includes 2 yields)\n",
+	       ns / 2);
+	printc("bench: lock_contended_slow_ops=%lu of %lu\n", lk.slow, lk.fast + lk.slow);
+
+	ns = bench_pair(bench_ping, bench_pong, BENCH_N);
+	printc("bench: event_roundtrip=%lu ns (trigger, wait; two threads)\n", ns);
+
+	ch = achan_create();
+	if (ch < 0 || schedpeer_serve(ch, 5) < 0)
+		return 2;
+	t0 = cos_now();
+	for (i = 0; i < BENCH_N; i++) {
+		if (achan_send(ch, ACHAN_CLIENT, snprintf(a, ACHAN_MSG_MAX, "req %ld", i)) ||
+		    achan_recv(ch, ACHAN_CLIENT) < 0)
+			return 3;
+	}
+	printc("bench: async_roundtrip=%lu ns (achan request + response, other component)\n",
+	       (cos_now() - t0) / BENCH_N);
+	achan_send(ch, ACHAN_CLIENT, snprintf(a, ACHAN_MSG_MAX, "quit"));
 	return 0;
 }

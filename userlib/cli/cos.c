@@ -43,7 +43,8 @@ static void usage(FILE *f)
 "  run [--budget-ms N] [--stats] SYSTEM\n"
 "                          load the system description SYSTEM (components,\n"
 "                          imports, threads; see docs/components.md) and run\n"
-"                          its threads one after another; --stats prints\n"
+"                          its threads one after another (under its\n"
+"                          scheduler if it names one); --stats prints\n"
 "                          the invocations on every edge at the end\n"
 "  bench null [--iters N]  null round trip vs Linux getppid() (default 1000000)\n"
 "  bench invoke [--iters N] inter-PD invocation vs the hardware lower bound,\n"
@@ -53,6 +54,9 @@ static void usage(FILE *f)
 "                          a Linux address-space clone; intra-PD invocation\n"
 "                          against a C indirect call and an inter-PD one\n"
 "                          against Linux cloning an address space\n"
+"  bench sched             thread switch, lock (uncontended, contended), event\n"
+"                          and asynchronous invocation round trips through\n"
+"                          the scheduling components, isolated and merged\n"
 "  help                    this text\n"
 "\n"
 "exit status of bare: the component's exit status; %d fault; %d budget\n"
@@ -726,6 +730,97 @@ static void bench_getppid(unsigned long iters, struct sample *s)
 	s->ns = (now_ns() - t0) / iters;
 }
 
+/*
+ * cos bench sched: components/systems/schedtest.sys with its thread running
+ * bench_main, once with every component alone and once all in one PD; the
+ * component prints "bench: name=value ..." lines, relabelled here with the
+ * layout.
+ */
+static int bench_sched_layout(const char *path, int merged)
+{
+	static struct cos_sysdesc sd;
+	char err[512] = "", *at;
+	struct cos_run run;
+	int fd, i, status = -1;
+
+	memset(&sd, 0, sizeof(sd));
+	if (cos_sd_parse(path, &sd, err, sizeof(err))) {
+		fprintf(stderr, "%s: %s\n", prog, err);
+		return 1;
+	}
+	fd = open_cos();
+	if (cos_sd_load(fd, &sd, err, sizeof(err))) {
+		fprintf(stderr, "%s: %s\n", prog, err);
+		goto out;
+	}
+	for (i = 1; merged && i < sd.ncomps; i++)
+		if (cos_pd(fd, COS_PD_MERGE, sd.comps[0].bare.comp, sd.comps[i].bare.comp)) {
+			fprintf(stderr, "%s: bench sched: merge: %s\n", prog, strerror(errno));
+			goto out;
+		}
+	for (;;) {
+		run.budget_ns = 0;
+		if (cos_run_system(fd, &run)) {
+			fprintf(stderr, "%s: run: %s\n", prog, strerror(errno));
+			goto out;
+		}
+		if (run.exit_reason != COS_EXIT_PRINT)
+			break;
+		run.print.data[run.print.len < COS_PRINT_MAX ? run.print.len : COS_PRINT_MAX - 1] = 0;
+		at = strstr(run.print.data, "bench: ");
+		if (at)
+			printf("bench: sched_%s_%s", merged ? "merged" : "isolated", at + 7);
+		else
+			fputs(run.print.data, stdout);
+	}
+	if (run.exit_reason == COS_EXIT_EXIT)
+		status = (int)run.exit.status;
+	if (status)
+		fprintf(stderr, "%s: bench sched: the system stopped (%s, status %d)\n",
+			prog, cos_exit_name(run.exit_reason), status);
+out:
+	cos_sd_free(&sd);
+	close(fd);
+	return status ? 1 : 0;
+}
+
+static int cmd_bench_sched(void)
+{
+	char dir[4096], src[4200], path[64], line[512];
+	ssize_t len = readlink("/proc/self/exe", dir, sizeof(dir) - 1);
+	FILE *in, *out;
+	int ret;
+
+	if (len <= 0)
+		return 1;
+	dir[len] = 0;
+	*strrchr(dir, '/') = 0;		/* the build directory */
+	snprintf(src, sizeof(src), "%s/../components/systems/schedtest.sys", dir);
+	snprintf(path, sizeof(path), "/tmp/cos-bench-sched-%d.sys", (int)getpid());
+	in = fopen(src, "r");
+	out = fopen(path, "w");
+	if (!in || !out) {
+		fprintf(stderr, "%s: bench sched: %s: %s\n", prog, in ? path : src,
+			strerror(errno));
+		return 1;
+	}
+	while (fgets(line, sizeof(line), in)) {
+		char *c = strstr(line, "build/components/");
+
+		if (!strncmp(line, "thread ", 7))
+			fprintf(out, "thread schedtest bench_main prio 2\n");
+		else if (c)
+			fprintf(out, "%.*s%s/%s", (int)(c - line), line, dir, c + 6);
+		else
+			fputs(line, out);
+	}
+	fclose(in);
+	fclose(out);
+	ret = bench_sched_layout(path, 0) || bench_sched_layout(path, 1);
+	unlink(path);
+	return ret;
+}
+
 static int cmd_bench(int argc, char **argv)
 {
 	unsigned long iters = 1000000;
@@ -733,10 +828,12 @@ static int cmd_bench(int argc, char **argv)
 	int i;
 
 	if (argc < 2 || (strcmp(argv[1], "null") && strcmp(argv[1], "invoke") &&
-			  strcmp(argv[1], "mpd"))) {
-		fprintf(stderr, "%s: bench: known benchmarks: null, invoke, mpd\n", prog);
+			  strcmp(argv[1], "mpd") && strcmp(argv[1], "sched"))) {
+		fprintf(stderr, "%s: bench: known benchmarks: null, invoke, mpd, sched\n", prog);
 		return EXIT_USAGE;
 	}
+	if (!strcmp(argv[1], "sched"))
+		return argc == 2 ? cmd_bench_sched() : EXIT_USAGE;
 	if (!strcmp(argv[1], "invoke"))
 		iters = 200000;
 	if (!strcmp(argv[1], "mpd"))
