@@ -546,7 +546,10 @@ long cos_ioctl_run(struct cos_sys *sys, void __user *arg)
 	if (ctx.sched) {
 		if (run.exit_reason != COS_EXIT_FAULT)
 			run.thd = ctx.thd->id;
-		cos_sched_run_end(sys, ctx.thd);
+		cos_sched_run_end(sys, ctx.thd,
+				  run.exit_reason == COS_EXIT_IDLE ||
+				  run.exit_reason == COS_EXIT_EXIT ||
+				  run.exit_reason == COS_EXIT_SIGNAL);
 	} else {
 		cos_run_check_out(sys, thd);
 	}

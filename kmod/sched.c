@@ -170,18 +170,23 @@ int cos_sched_run_begin(struct cos_sys *sys, struct cos_thd **thd)
 	mutex_unlock(&sys->lock);
 	if (err)
 		return err;
-	if (s->tick_ns)
+	/* The tick goes on across exits for printing and the like (so a
+	 * thread that prints often is still preempted); it stops only
+	 * while the system idles or has stopped. */
+	if (s->tick_ns && !hrtimer_active(&s->tick))
 		hrtimer_start(&s->tick, ns_to_ktime(s->tick_ns),
 			      HRTIMER_MODE_REL_PINNED_HARD);
 	return 0;
 }
 
-void cos_sched_run_end(struct cos_sys *sys, struct cos_thd *thd)
+void cos_sched_run_end(struct cos_sys *sys, struct cos_thd *thd,
+		       bool stop_tick)
 {
 	struct cos_sched *s = &sys->sched;
 	unsigned long flags;
 
-	hrtimer_cancel(&s->tick);
+	if (stop_tick)
+		hrtimer_cancel(&s->tick);
 	mutex_lock(&sys->lock);
 	spin_lock_irqsave(&s->lock, flags);
 	s->host = NULL;

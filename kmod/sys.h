@@ -254,7 +254,8 @@ void cos_sched_raise(struct cos_sys *sys, u32 type, u32 thd, u64 arg);
 __poll_t cos_sched_poll(struct cos_sys *sys, struct file *file,
 			poll_table *pt);
 int cos_sched_run_begin(struct cos_sys *sys, struct cos_thd **thd);
-void cos_sched_run_end(struct cos_sys *sys, struct cos_thd *thd);
+void cos_sched_run_end(struct cos_sys *sys, struct cos_thd *thd,
+		       bool stop_tick);
 bool cos_sched_upcall_due(struct cos_sys *sys, struct cos_thd *thd);
 struct cos_thd *cos_sched_upcall(struct cos_sys *sys, struct cos_thd *thd);
 bool cos_sched_is_op(unsigned long op);

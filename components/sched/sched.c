@@ -179,6 +179,13 @@ static void run(long self, int next)
 		/* The kernel knows better: let the scheduler thread sort it. */
 		cur = sched_thd;
 		sched_switch((unsigned long)sched_thd, 0);
+	} else if (ret < 0) {
+		/* It can never run (an FPU thread): park it, or we spin. */
+		printc("thread %d cannot run (%ld): parked\n", next, ret);
+		rq_del(next);
+		thds[next].state = T_BLOCKED;
+		thds[next].chan = NONE;
+		thds[next].deadline = 0;
 	}
 }
 
