@@ -8,6 +8,7 @@
 #include <asm/cpufeature.h>
 #include "sys.h"
 #include "dev.h"
+#include "io.h"
 
 static long cos_ioctl_version(void __user *arg)
 {
@@ -66,6 +67,10 @@ static long cos_dev_ioctl(struct file *file, unsigned int cmd,
 		return cos_ioctl_run(sys, arg);
 	case COS_SCHED_CONFIG:
 		return cos_ioctl_sched_config(sys, arg);
+	case COS_IO_ATTACH:
+		return cos_ioctl_io_attach(sys, arg);
+	case COS_IO_DETACH:
+		return cos_ioctl_io_detach(sys, arg);
 	}
 	return -ENOTTY;
 }

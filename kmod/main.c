@@ -9,6 +9,7 @@
 #include "sys.h"
 #include "dev.h"
 #include "stats.h"
+#include "io.h"
 
 static int __init cos_init(void)
 {
@@ -18,6 +19,9 @@ static int __init cos_init(void)
 	if (err)
 		return err;
 	cos_debugfs_init();
+	err = cos_io_init();
+	if (err)
+		goto err_io;
 	err = cos_dev_init();
 	if (err)
 		goto err_dev;
@@ -26,6 +30,8 @@ static int __init cos_init(void)
 	return 0;
 
 err_dev:
+	cos_io_exit();
+err_io:
 	cos_debugfs_exit();
 	cos_hijack_exit();
 	return err;
@@ -34,6 +40,7 @@ err_dev:
 static void __exit cos_exit(void)
 {
 	cos_dev_exit();
+	cos_io_exit();
 	cos_debugfs_exit();
 	cos_run_exit();
 	cos_hijack_exit();

@@ -38,6 +38,7 @@
 #include <asm/segment.h>
 #include <asm/traps.h>
 #include "sys.h"
+#include "io.h"
 #include "paging.h"
 #include "stats.h"
 
@@ -321,6 +322,9 @@ static enum cos_next cos_syscall_op(struct cos_run_ctx *ctx,
 		if (!cos_inv_return(thd, r->di, r->si))
 			return COS_AGAIN;
 		break;		/* nothing to return to: a fault */
+	case COS_OP_IO_KICK:
+		r->ax = cos_io_kick(thd, r->di);	/* io.c: queues the worker */
+		return COS_AGAIN;
 	case COS_OP_EDGES:
 		/* The policy component reads the edge statistics. */
 		r->ax = cos_edges_op(thd->sys, cos_thd_running_comp(thd), r->di,

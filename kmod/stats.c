@@ -13,7 +13,7 @@
 #include "stats.h"
 
 struct cos_stats cos_stats;
-static struct dentry *cos_debugfs_dir;
+struct dentry *cos_debugfs_dir;	/* io.c adds cos/io */
 
 static const char *const cos_exit_names[COS_EXIT_REASONS] = {
 	"none", "exit", "fault", "budget", "signal", "print", "idle",

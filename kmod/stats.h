@@ -25,6 +25,7 @@ struct cos_stats {
 };
 
 extern struct cos_stats cos_stats;
+extern struct dentry *cos_debugfs_dir;
 
 int cos_debugfs_init(void);
 void cos_debugfs_exit(void);

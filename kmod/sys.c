@@ -10,6 +10,7 @@
 #include <linux/bitmap.h>
 #include "sys.h"
 #include "stats.h"
+#include "io.h"
 
 unsigned int cos_max_pages = 16384;
 module_param_named(max_pages, cos_max_pages, uint, 0644);
@@ -62,6 +63,7 @@ void cos_sys_destroy(struct cos_sys *sys)
 {
 	unsigned int i;
 
+	cos_io_destroy_all(sys);	/* Linux's devices first */
 	cos_sched_destroy(sys);		/* its timers */
 	for (i = 0; i < COS_MAX_THDS; i++)
 		if (sys->thds[i])

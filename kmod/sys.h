@@ -146,6 +146,8 @@ struct cos_sched {
 	struct hrtimer tick;		/* periodic while the system runs */
 };
 
+struct cos_io;
+
 struct cos_sys {
 	struct mutex lock;
 	struct cos_comp *comps[COS_MAX_COMPS];
@@ -159,6 +161,7 @@ struct cos_sys {
 	unsigned int nr_running;
 	unsigned long pages, max_pages;
 	struct cos_sched sched;
+	struct cos_io *ios[COS_IO_MAX];	/* io.c (sys->lock) */
 };
 
 extern unsigned int cos_max_pages;

@@ -21,6 +21,11 @@
  *   sched_periodic(period_ns)      from now on the caller's period
  *   sched_wait_period()            block until the caller's next period
  *                                  starts: periods missed (0 on time)
+ *   sched_io_wait(io, ns)          block until I/O attachment io raises
+ *                                  COS_SEV_IO (its ring armed: cos_io.h):
+ *                                  0; 1 at the deadline ns (0: none). An
+ *                                  event with no waiter is kept for the
+ *                                  next wait, so none is lost
  *
  * A wait and a post never lose each other: the scheduler's code is never
  * preempted (cos.h), so each runs whole.
@@ -43,7 +48,8 @@
 	FN(sched, chan_post, 1)		\
 	FN(sched, set_prio, 2)		\
 	FN(sched, periodic, 1)		\
-	FN(sched, wait_period, 0)
+	FN(sched, wait_period, 0)	\
+	FN(sched, io_wait, 2)
 
 /* Runtime entry of threads the scheduler creates (userlib/rt/entry.S):
  * RDI = fn, RDX = arg; runs fn(arg) on the thread's own stack and exits

@@ -5,7 +5,7 @@
  *
  * Its own thread, the scheduler thread (cos_main), takes the kernel's
  * upcalls: it collects events (ticks, threads the host created, threads
- * that exited or faulted), then switches to the first thread of the
+ * that exited or faulted, I/O rings with work), then switches to the first thread of the
  * highest priority that has one ready, or idles until the earliest
  * deadline. Other threads enter through the interface to block, wake,
  * yield: they pick the next thread and switch to it themselves.
@@ -57,6 +57,7 @@ static long sched_thd;			/* the scheduler thread */
 static long cur = NONE;			/* the thread switched to last */
 static int host_live;
 static long exit_status;
+static long io_chan[COS_IO_MAX];	/* channel + 1 per I/O attachment */
 
 /* ---- ready queues --------------------------------------------------------- */
 
@@ -297,20 +298,51 @@ long sched_chan_wait(long ch, long ns)
 	return block(self, (int)ch, (unsigned long)ns);
 }
 
+/* Hand @ch's token to its first waiter, or leave it: that waiter. */
+static int chan_signal(long ch)
+{
+	int t = chans[ch].head;
+
+	if (t == NONE)
+		chans[ch].token = 1;
+	else
+		wake(t, 0);
+	return t;
+}
+
 long sched_chan_post(long ch)
 {
 	int t;
 
 	if (ch < 0 || ch >= nchans)
 		return -EINVAL;
-	t = chans[ch].head;
-	if (t == NONE) {
-		chans[ch].token = 1;
-		return 0;
-	}
-	wake(t, 0);
-	preempt_for(self_thd(), t);
+	t = chan_signal(ch);
+	if (t != NONE)
+		preempt_for(self_thd(), t);
 	return 0;
+}
+
+/* The channel of I/O attachment @io (COS_SEV_IO), made on first use. */
+static long io_chan_of(long io)
+{
+	long ch;
+
+	if (io < 0 || io >= COS_IO_MAX)
+		return -EINVAL;
+	if (!io_chan[io]) {
+		ch = sched_chan_alloc();
+		if (ch < 0)
+			return ch;
+		io_chan[io] = ch + 1;
+	}
+	return io_chan[io] - 1;
+}
+
+long sched_io_wait(long io, long ns)
+{
+	long ch = io_chan_of(io);
+
+	return ch < 0 ? ch : sched_chan_wait(ch, ns);
 }
 
 long sched_set_prio(long t, long prio)
@@ -404,7 +436,7 @@ static unsigned long next_deadline(void)
 
 static void event(const struct cos_sched_event *e)
 {
-	long prio;
+	long prio, ch;
 
 	switch (e->type) {
 	case COS_SEV_TICK:
@@ -433,8 +465,18 @@ static void event(const struct cos_sched_event *e)
 		if (e->thd < NTHD && thds[e->thd].state != T_FREE)
 			thd_done((int)e->thd, 128 + (long)e->arg);
 		break;
+	case COS_SEV_IO:
+		ch = io_chan_of((long)e->arg);
+		if (ch >= 0)
+			chan_signal(ch);
+		break;
 	case COS_SEV_LOST:
+		/* an I/O event may be among them: wake every I/O waiter,
+		 * which finds its ring as it is (a spurious wake-up is fine) */
 		printc("%lu events lost\n", (unsigned long)e->arg);
+		for (ch = 0; ch < COS_IO_MAX; ch++)
+			if (io_chan[ch])
+				chan_signal(io_chan[ch] - 1);
 		break;
 	}
 }

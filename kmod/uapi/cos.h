@@ -23,7 +23,7 @@
 #endif
 
 #define COS_ABI_MAJOR	2
-#define COS_ABI_MINOR	1
+#define COS_ABI_MINOR	2
 
 /* ---- COS_VERSION ------------------------------------------------------ */
 #define COS_FEAT_LA57	(1ull << 0)	/* 5-level paging: slots are 2^48 bytes */
@@ -322,6 +322,9 @@ struct cos_sched_config {
 				 * fault could not be unwound); it cannot run
 				 * again; arg: the vector */
 #define COS_SEV_LOST	5	/* arg: events dropped, the queue was full */
+#define COS_SEV_IO	6	/* arg: an I/O attachment's id: frames arrived
+				 * or requests completed while its ring was
+				 * armed (struct cos_io_ctl) */
 
 #ifndef __ASSEMBLER__
 struct cos_sched_event {
@@ -506,6 +509,117 @@ struct cos_run {
 /* Benchmark only: swap between two page tables mapping the caller and
  * return (the hardware lower bound of an invocation round trip's half). */
 #define COS_OP_BENCH_LB	15
+#define COS_OP_IO_KICK	14	/* RDI = I/O attachment id: its Linux-side
+				 * worker drains the component's ring (tx,
+				 * requests). 0; -ENOENT no such id; -EPERM
+				 * not the component it is attached to;
+				 * -ENODEV detached. See cos_io_ctl.kicked */
+
+/*
+ * I/O attachments (docs/io.md). COS_IO_ATTACH connects a component to a
+ * Linux net_device (COS_IO_NET: an existing one, by name, through an rx
+ * handler; COS_IO_NET_VDEV: a virtual one the module creates, whose other
+ * end is the component) or to a block device or file (COS_IO_BLK, by
+ * path, through the block layer). The kernel maps the attachment's region
+ * at slot base + COS_IO_REGION + id * COS_IO_REGION_SIZE in the component:
+ * page 0 is struct cos_io_ctl, then the rings' slots.
+ *
+ * Rings are single-producer single-consumer with free-running indices;
+ * each side keeps its own index privately and only publishes it here, so
+ * a component that writes garbage into the page hurts only itself.
+ *   net: rx (kernel -> component) and tx (component -> kernel) of
+ *        nslots struct cos_io_frame each, at rx_off and tx_off.
+ *   blk: tx carries struct cos_io_req (nslots of them at tx_off); the
+ *        kernel completes them in order, writing status and advancing
+ *        tx.tail. Data moves through ndata pages at data_off.
+ * Events, one per batch: the component sets "armed" before it waits; the
+ * kernel clears it and raises COS_SEV_IO (arg = id) when it next produces
+ * (frames in rx, completions in tx). Kicks, one per batch: the component
+ * sets "kicked" and calls COS_OP_IO_KICK only if it was 0; the worker
+ * clears it once the ring is empty. A full rx ring drops the frame and
+ * counts it (debugfs cos/io).
+ */
+#define COS_IO_REGION		0x51000000	/* above the pool stacks (cos_stacks.h) */
+#define COS_IO_REGION_SIZE	0x01000000	/* 16 MiB */
+#define COS_IO_MAX		8		/* attachments per system */
+#define COS_IO_MAGIC		0xc05010c7
+#define COS_IO_NET		1
+#define COS_IO_NET_VDEV		2
+#define COS_IO_BLK		3
+#define COS_IO_NAME_MAX		256
+#define COS_IO_FRAME_SIZE	2048		/* a net slot */
+#define COS_IO_FRAME_MAX	(COS_IO_FRAME_SIZE - 8)	/* bytes of frame */
+#define COS_IO_BLOCK		4096		/* a blk block */
+#define COS_IO_REQ_READ		1
+#define COS_IO_REQ_WRITE	2
+#define COS_IO_REQ_FLUSH	3		/* durable: the device's cache too */
+
+#ifndef __ASSEMBLER__
+struct cos_io_attach {
+	__u32 kind;		/* in: COS_IO_NET, COS_IO_NET_VDEV, COS_IO_BLK */
+	__u32 comp;		/* in: the component that gets the region */
+	__u32 nslots;		/* in: per ring, a power of two; 0: default
+				 * (net 256, max 2048; blk 64, max 128) */
+	__u32 ndata;		/* in: blk data pages; 0: 64 (max 1024) */
+	char name[COS_IO_NAME_MAX];	/* in: NET: interface (in the caller's
+				 * network namespace); NET_VDEV: the name to
+				 * give (empty: cos%d); BLK: path */
+	__u8 mac[6];		/* in: NET*: the component system's MAC (zero:
+				 * a random locally administered one) */
+	__u8 pad[2];		/* in: zero */
+	__u32 id;		/* out: attachment id (< COS_IO_MAX) */
+	__u32 ifindex;		/* out: NET*: the interface's index */
+	__u64 va;		/* out: the region in the component */
+	__u64 nblocks;		/* out: BLK: size in COS_IO_BLOCK blocks */
+	__u64 reserved[2];	/* in: zero */
+};
+
+struct cos_io_detach {
+	__u32 id;		/* in */
+	__u32 pad;		/* in: zero */
+};
+
+struct cos_io_ring {
+	__u32 head;		/* producer: slots filled (free-running) */
+	__u32 pad0[15];
+	__u32 tail;		/* consumer: slots taken (free-running) */
+	__u32 pad1[15];
+};
+
+struct cos_io_ctl {
+	__u32 magic;		/* COS_IO_MAGIC */
+	__u32 kind;
+	__u32 id;
+	__u32 nslots;
+	__u32 rx_off, tx_off;	/* byte offsets of the slots in the region */
+	__u32 data_off, ndata;	/* blk: data pages */
+	__u64 nblocks;		/* blk */
+	__u8 mac[6];		/* net: the component system's MAC */
+	__u8 pad[2];
+	__u32 armed;		/* component: 1 = raise COS_SEV_IO next time */
+	__u32 kicked;		/* component: 1 = a kick is in flight */
+	__u32 detached;		/* kernel: 1 = the device is gone */
+	__u32 pad2[3];
+	struct cos_io_ring rx;	/* at 64 */
+	struct cos_io_ring tx;	/* at 192 */
+};
+
+struct cos_io_frame {
+	__u32 len;		/* bytes of data (a whole Ethernet frame, no FCS) */
+	__u32 pad;
+	__u8 data[COS_IO_FRAME_MAX];
+};
+
+struct cos_io_req {
+	__u64 block;		/* first COS_IO_BLOCK block */
+	__u32 count;		/* blocks (0 for FLUSH) */
+	__u32 buf;		/* first data page */
+	__u32 op;		/* COS_IO_REQ_* */
+	__s32 status;		/* kernel: 0 or -errno (ENXIO past the end,
+				 * EINVAL bad request, ENODEV detached, EIO) */
+	__u64 tag;		/* the component's, untouched */
+};
+#endif
 
 /*
  * Argument regions: every thread owns COS_ARG_SIZE bytes, mapped read+write
@@ -539,6 +653,8 @@ struct cos_run {
 #define COS_PD		_IOWR(COS_IOC_MAGIC, 0x50, struct cos_pd_op)
 #define COS_RUN		_IOWR(COS_IOC_MAGIC, 0x30, struct cos_run)
 #define COS_SCHED_CONFIG _IOWR(COS_IOC_MAGIC, 0x31, struct cos_sched_config)
+#define COS_IO_ATTACH	_IOWR(COS_IOC_MAGIC, 0x60, struct cos_io_attach)
+#define COS_IO_DETACH	_IOWR(COS_IOC_MAGIC, 0x61, struct cos_io_detach)
 #endif
 
 #endif /* _UAPI_COS_H */

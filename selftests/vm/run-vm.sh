@@ -41,6 +41,7 @@ LOG=""
 QUIET=0
 SHELL_MODE=0
 KVM=0
+DISKS=()
 BZIMAGE=0
 CHECK_LOG=""
 
@@ -70,6 +71,8 @@ Options:
   --quiet           do not stream the console to stdout (the log is kept)
   --shell           interactive bash in the guest at the repo root
                     (exit or Ctrl-D powers off; Ctrl-A x kills QEMU)
+  --disk FILE       a second disk: FILE (raw) as a virtio-blk device, the
+                    guest's /dev/vda (its real virtio-blk driver); repeatable
   --kvm             -accel kvm -cpu host instead of TCG (real machines only)
   --bzimage         boot the compressed vmlinuz through its decompressor
                     (KASLR on, ~2 s slower) instead of vmlinux's PVH entry
@@ -120,6 +123,7 @@ while [ "$#" -gt 0 ]; do
 	--quiet | -q) QUIET=1; shift ;;
 	--shell) SHELL_MODE=1; shift ;;
 	--kvm) KVM=1; shift ;;
+	--disk) need_arg "$@"; [ -f "$2" ] || die_usage "--disk: no file $2"; DISKS+=("$2"); shift 2 ;;
 	--bzimage) BZIMAGE=1; shift ;;
 	--check-log) need_arg "$@"; CHECK_LOG=$2; shift 2 ;;
 	-h | --help) usage; exit 0 ;;
@@ -322,6 +326,9 @@ if [ "$ICOUNT" = 1 ]; then QARGS+=(-icount "shift=0,sleep=off"); fi
 QARGS+=(-kernel "$BOOT_IMAGE" -initrd "$INITRD" -append "$CMDLINE")
 QARGS+=(-fsdev "local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap")
 QARGS+=(-device "virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot")
+for d in "${DISKS[@]}"; do
+	QARGS+=(-drive "file=$d,format=raw,if=virtio")
+done
 
 now() { date +%s.%N; }
 START=$(now)

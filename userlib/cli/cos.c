@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,12 +41,17 @@ static void usage(FILE *f)
 "      --slot N            top-level page-table slot to load it in (default 1)\n"
 "      --budget-ms N       stop it after N ms of wall time (default: none)\n"
 "      --fpu               give it an FPU state (otherwise FPU use faults)\n"
-"  run [--budget-ms N] [--stats] SYSTEM\n"
-"                          load the system description SYSTEM (components,\n"
+"  run [options] SYSTEM    load the system description SYSTEM (components,\n"
 "                          imports, threads; see docs/components.md) and run\n"
 "                          its threads one after another (under its\n"
-"                          scheduler if it names one); --stats prints\n"
-"                          the invocations on every edge at the end\n"
+"                          scheduler if it names one)\n"
+"      --budget-ms N       stop it after N ms of wall time\n"
+"      --stats             print the invocations on every edge at the end\n"
+"      --net DEV           attach its net component to interface DEV\n"
+"      --vnet NAME         ... to a new virtual interface NAME instead\n"
+"      --mac MAC           the component system's MAC (default: random)\n"
+"      --disk PATH         attach its disk component to a block device or file\n"
+"      --detach-after MS   detach every device after MS ms (a test aid)\n"
 "  bench null [--iters N]  null round trip vs Linux getppid() (default 1000000)\n"
 "  bench invoke [--iters N] inter-PD invocation vs the hardware lower bound,\n"
 "                          Linux pipe RPC and a C indirect call (default 200000)\n"
@@ -257,23 +263,103 @@ static void print_edges(int fd, const struct cos_sysdesc *sd)
 	}
 }
 
+struct run_detach {
+	int fd;
+	unsigned long ms;
+	const struct cos_sysdesc *sd;
+};
+
+/* --detach-after: detach every device while the system runs. */
+static void *run_detacher(void *arg)
+{
+	const struct run_detach *d = arg;
+	int i, err;
+
+	usleep(d->ms * 1000);
+	for (i = 0; i < d->sd->nios; i++) {
+		err = cos_io_detach(d->fd, d->sd->ios[i].got.id);
+		fprintf(stderr, "%s: detached %s: %s\n", prog, d->sd->ios[i].name[0] ?
+			d->sd->ios[i].name : "device", err ? strerror(-err) : "ok");
+	}
+	return NULL;
+}
+
+static int parse_mac(const char *s, uint8_t *mac)
+{
+	unsigned int b[6];
+	char end;
+	int i;
+
+	if (sscanf(s, "%x:%x:%x:%x:%x:%x%c", &b[0], &b[1], &b[2], &b[3], &b[4],
+		   &b[5], &end) != 6)
+		return -1;
+	for (i = 0; i < 6; i++) {
+		if (b[i] > 255)
+			return -1;
+		mac[i] = (uint8_t)b[i];
+	}
+	return mac[0] & 1 ? -1 : 0;	/* not a multicast address */
+}
+
+static void print_attachments(const struct cos_sysdesc *sd)
+{
+	int i;
+
+	for (i = 0; i < sd->nios; i++) {
+		const struct cos_io_attach *a = &sd->ios[i].got;
+
+		if (a->kind == COS_IO_BLK)
+			fprintf(stderr, "%s: %s: disk %s, %llu blocks of 4 KiB\n", prog,
+				sd->comps[sd->ios[i].comp].name, a->name,
+				(unsigned long long)a->nblocks);
+		else
+			fprintf(stderr, "%s: %s: %s %s (ifindex %u), MAC %02x:%02x:%02x:%02x:%02x:%02x\n",
+				prog, sd->comps[sd->ios[i].comp].name,
+				a->kind == COS_IO_NET ? "interface" : "virtual interface",
+				a->kind == COS_IO_NET ? a->name : "", a->ifindex,
+				a->mac[0], a->mac[1], a->mac[2], a->mac[3], a->mac[4], a->mac[5]);
+	}
+}
+
 static int cmd_run(int argc, char **argv)
 {
 	static struct cos_sysdesc sd;
 	unsigned long long budget_ms = 0;
+	const char *net = NULL, *vnet = NULL, *disk = NULL;
+	struct run_detach detach = { 0 };
+	uint8_t mac[6];
+	int fd, t, status = 0, i, stats = 0, have_mac = 0;
+	pthread_t detacher;
 	char err[512] = "";
-	int fd, t, status = 0, i, stats = 0;
 
 	for (i = 1; i < argc - 1; i++) {
-		if (!strcmp(argv[i], "--budget-ms") && i + 1 < argc - 1)
+		int more = i + 1 < argc - 1;
+
+		if (!strcmp(argv[i], "--budget-ms") && more)
 			budget_ms = strtoull(argv[++i], NULL, 0);
 		else if (!strcmp(argv[i], "--stats"))
 			stats = 1;
-		else
+		else if (!strcmp(argv[i], "--net") && more)
+			net = argv[++i];
+		else if (!strcmp(argv[i], "--vnet") && more)
+			vnet = argv[++i];
+		else if (!strcmp(argv[i], "--disk") && more)
+			disk = argv[++i];
+		else if (!strcmp(argv[i], "--detach-after") && more)
+			detach.ms = strtoul(argv[++i], NULL, 0);
+		else if (!strcmp(argv[i], "--mac") && more) {
+			if (parse_mac(argv[++i], mac)) {
+				fprintf(stderr, "%s: bad MAC '%s' (want aa:bb:cc:dd:ee:ff, unicast)\n",
+					prog, argv[i]);
+				return EXIT_USAGE;
+			}
+			have_mac = 1;
+		} else
 			break;
 	}
-	if (i != argc - 1 || argv[i][0] == '-') {
-		fprintf(stderr, "%s: usage: cos run [--budget-ms N] [--stats] SYSTEM\n", prog);
+	if (i != argc - 1 || argv[i][0] == '-' || (net && vnet)) {
+		fprintf(stderr, "%s: usage: cos run [--budget-ms N] [--stats] [--net DEV | --vnet NAME] "
+			"[--mac MAC] [--disk PATH] [--detach-after MS] SYSTEM\n", prog);
 		return EXIT_USAGE;
 	}
 	if (cos_sd_parse(argv[i], &sd, err, sizeof(err))) {
@@ -281,13 +367,28 @@ static int cmd_run(int argc, char **argv)
 		cos_sd_free(&sd);
 		return EXIT_DATAERR;
 	}
+	if (((net || vnet || have_mac) &&
+	     cos_sd_set_io(&sd, 0, net ? net : vnet, !!vnet, have_mac ? mac : NULL)) ||
+	    (disk && cos_sd_set_io(&sd, 1, disk, 0, NULL))) {
+		fprintf(stderr, "%s: %s has no %s statement for %s\n", prog, argv[i],
+			disk && !net && !vnet ? "disk" : "net", net ? "--net" : vnet ? "--vnet" :
+			have_mac ? "--mac" : "--disk");
+		cos_sd_free(&sd);
+		return EXIT_USAGE;
+	}
 	fd = open_cos();
 	if (cos_sd_load(fd, &sd, err, sizeof(err))) {
 		fprintf(stderr, "%s: %s\n", prog, err);
 		cos_sd_free(&sd);
 		return 1;
 	}
+	print_attachments(&sd);
 	signal(SIGINT, on_sigint);
+	signal(SIGTERM, on_sigint);
+	detach.fd = fd;
+	detach.sd = &sd;
+	if (detach.ms && pthread_create(&detacher, NULL, run_detacher, &detach))
+		detach.ms = 0;
 	/* Without a scheduler the threads run one after the other; with
 	 * one, a single loop runs the system (its threads are its
 	 * business) until the scheduler exits. */
@@ -337,6 +438,8 @@ static int cmd_run(int argc, char **argv)
 			break;
 		}
 	}
+	if (detach.ms)
+		pthread_join(detacher, NULL);
 	if (stats)
 		print_edges(fd, &sd);
 	cos_sd_free(&sd);

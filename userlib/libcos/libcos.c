@@ -101,6 +101,18 @@ int cos_sched_config(int fd, unsigned int thd, uint64_t tick_ns)
 	return cos_ioctl(fd, COS_SCHED_CONFIG, &c);
 }
 
+int cos_io_attach(int fd, struct cos_io_attach *req)
+{
+	return cos_ioctl(fd, COS_IO_ATTACH, req);
+}
+
+int cos_io_detach(int fd, unsigned int id)
+{
+	struct cos_io_detach d = { .id = id };
+
+	return cos_ioctl(fd, COS_IO_DETACH, &d);
+}
+
 int cos_run_system(int fd, struct cos_run *run)
 {
 	struct pollfd p = { .fd = fd, .events = POLLIN };

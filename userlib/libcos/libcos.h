@@ -34,6 +34,9 @@ int cos_thd_create_param(int fd, unsigned int comp, unsigned int flags,
 			 unsigned int sched_param, const struct cos_regs *regs);
 /* Make @thd the scheduler thread, with a tick every @tick_ns (0: none). */
 int cos_sched_config(int fd, unsigned int thd, uint64_t tick_ns);
+/* I/O attachments (cos.h, docs/io.md): 0 or -errno; req gets the id. */
+int cos_io_attach(int fd, struct cos_io_attach *req);
+int cos_io_detach(int fd, unsigned int id);
 /*
  * Run a system under its scheduler (COS_RUN_SCHED) until an exit other
  * than COS_EXIT_IDLE: through idle exits it sleeps in poll() on @fd until

@@ -223,6 +223,29 @@ static int sd_statement(struct cos_sysdesc *sd, char **w, int n, int line,
 		sd->threads[sd->nthreads++] = a;
 		return 0;
 	}
+	if (!strcmp(w[0], "net") || !strcmp(w[0], "vnet") || !strcmp(w[0], "disk")) {
+		struct cos_sd_io *io = &sd->ios[sd->nios];
+
+		if (n != 2 && n != 3)
+			return sd_fail(err, errlen, f, line, "usage: %s NAME [%s]", w[0],
+				       w[0][0] == 'd' ? "PATH" : "DEV");
+		a = sd_find(sd, w[1]);
+		if (a < 0)
+			return sd_fail(err, errlen, f, line, "unknown component %s", w[1]);
+		if (sd->nios == COS_IO_MAX)
+			return sd_fail(err, errlen, f, line, "more than %d devices", COS_IO_MAX);
+		if (n == 3 && strlen(w[2]) >= sizeof(io->name))
+			return sd_fail(err, errlen, f, line, "name too long");
+		memset(io, 0, sizeof(*io));
+		io->comp = a;
+		io->line = line;
+		io->kind = w[0][0] == 'd' ? COS_IO_BLK : w[0][0] == 'v' ? COS_IO_NET_VDEV :
+			   COS_IO_NET;
+		if (n == 3)
+			snprintf(io->name, sizeof(io->name), "%s", w[2]);
+		sd->nios++;
+		return 0;
+	}
 	if (!strcmp(w[0], "scheduler")) {
 		char *end;
 		unsigned long long us = 10000;
@@ -418,6 +441,83 @@ static int sd_write_names(const struct cos_sysdesc *sd, struct cos_sd_comp *c,
 	return 1;
 }
 
+int cos_sd_set_io(struct cos_sysdesc *sd, int blk, const char *name, int vdev,
+		  const uint8_t *mac)
+{
+	int i, found = -ENOENT;
+
+	for (i = 0; i < sd->nios; i++) {
+		struct cos_sd_io *io = &sd->ios[i];
+
+		if ((io->kind == COS_IO_BLK) != !!blk)
+			continue;
+		found = 0;
+		if (name)
+			snprintf(io->name, sizeof(io->name), "%s", name);
+		if (!blk && vdev)
+			io->kind = COS_IO_NET_VDEV;
+		if (!blk && mac)
+			memcpy(io->mac, mac, sizeof(io->mac));
+	}
+	return found;
+}
+
+/*
+ * The initialised writable data of @c's image at symbol @sym, @size
+ * bytes: where the loader writes before mapping. NULL if it has none.
+ */
+static void *sd_image_data(struct cos_sd_comp *c, const char *sym, size_t size)
+{
+	const struct cos_elf_seg *s;
+	uint64_t at;
+	int i;
+
+	if (cos_elf_symbol(&c->elf, sym, &at))
+		return NULL;
+	for (i = 0, s = c->elf.seg; i < c->elf.nseg; i++, s++)
+		if ((s->prot & COS_PROT_WRITE) && at >= s->vaddr &&
+		    s->filesz >= size && at - s->vaddr <= s->filesz - size)
+			return (char *)c->img + s->offset + (at - s->vaddr);
+	return NULL;
+}
+
+/* Attach the description's devices (ids 0, 1, ... as the loader wrote). */
+static int sd_attach(int fd, struct cos_sysdesc *sd, char *err, size_t errlen)
+{
+	int i, ret;
+
+	for (i = 0; i < sd->nios; i++) {
+		struct cos_sd_io *io = &sd->ios[i];
+		struct cos_io_attach *a = &io->got;
+
+		memset(a, 0, sizeof(*a));
+		a->kind = io->kind;
+		a->comp = sd->comps[io->comp].bare.comp;
+		memcpy(a->name, io->name, sizeof(a->name));
+		memcpy(a->mac, io->mac, sizeof(a->mac));
+		if (!io->name[0] && io->kind != COS_IO_NET_VDEV)
+			return sd_fail(err, errlen, sd->file, io->line,
+				       "no %s for %s (cos run %s)", io->kind == COS_IO_BLK ?
+				       "disk" : "network interface", sd->comps[io->comp].name,
+				       io->kind == COS_IO_BLK ? "--disk PATH" :
+				       "--net DEV or --vnet NAME");
+		ret = cos_io_attach(fd, a);
+		if (ret)
+			return sd_fail(err, errlen, sd->file, io->line, "attaching %s to %s: %s",
+				       io->name[0] ? io->name : "a new interface",
+				       sd->comps[io->comp].name,
+				       ret == -ENODEV ? "no such network interface" :
+				       ret == -ENETDOWN ? "the interface is down" :
+				       ret == -EBUSY ? "the interface is taken (attached already, or a bridge port)" :
+				       strerror(-ret));
+		if (a->id != (unsigned int)i)
+			return sd_fail(err, errlen, sd->file, io->line,
+				       "%s got attachment id %u, not %d", sd->comps[io->comp].name,
+				       a->id, i);
+	}
+	return 0;
+}
+
 int cos_sd_load(int fd, struct cos_sysdesc *sd, char *err, size_t errlen)
 {
 	int i, j, ret, names = 0, next_slot = 1;
@@ -438,6 +538,21 @@ int cos_sd_load(int fd, struct cos_sysdesc *sd, char *err, size_t errlen)
 		if (ret < 0)
 			return ret;
 		names |= ret;
+		for (j = 0; j < sd->nios; j++) {
+			const char *sym = sd->ios[j].kind == COS_IO_BLK ? "cos_io_blk" :
+									"cos_io_net";
+			long *v;
+
+			if (sd->ios[j].comp != i)
+				continue;
+			v = sd_image_data(c, sym, sizeof(*v));
+			if (!v)
+				return sd_fail(err, errlen, sd->file, sd->ios[j].line,
+					       "%s has no %s (initialised data): it cannot take a %s",
+					       c->name, sym, sd->ios[j].kind == COS_IO_BLK ?
+					       "disk" : "network interface");
+			*v = j;
+		}
 		err[0] = 0;
 		ret = cos_bare_load_comp(fd, c->img, c->len, &o, &c->bare);
 		if (ret) {
@@ -492,6 +607,9 @@ int cos_sd_load(int fd, struct cos_sysdesc *sd, char *err, size_t errlen)
 					       ret == -EPERM ? "they must stay separate" :
 					       strerror(-ret));
 		}
+	ret = sd_attach(fd, sd, err, errlen);
+	if (ret)
+		return ret;
 	if (sd->sched) {
 		/* the scheduler thread first: it hears of every later one */
 		ret = sd_thread(fd, sd, sd->sched - 1, 0, 0);

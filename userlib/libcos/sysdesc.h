@@ -21,6 +21,18 @@
  *	separate NAME NAME		never in one protection domain
  *	merge NAME NAME			start in one protection domain
  *	policy NAME			NAME may merge and split PDs
+ *	net NAME [DEV]			attach NAME (which defines "long
+ *					cos_io_net", the vnic) to the Linux
+ *					network interface DEV (docs/io.md)
+ *	vnet NAME [IFNAME]		the same through a virtual interface
+ *					the module creates (default cos%d)
+ *	disk NAME [PATH]		attach NAME (which defines "long
+ *					cos_io_blk") to a block device or file
+ *
+ * DEV, IFNAME and PATH may come from the command line instead (cos run
+ * --net, --vnet, --disk: cos_sd_set_io). Attachments get ids 0, 1, ... in
+ * the order of their lines; the loader writes each id into the
+ * component's variable before it is mapped.
  *
  * FILE is relative to the current directory, or else to the description's
  * own directory. Every component starts in a protection domain of its own.
@@ -66,6 +78,14 @@ struct cos_sd_comp {
 	uint64_t inv_stub;		/* offset of its cos_inv_stub, or 0 */
 };
 
+struct cos_sd_io {
+	int comp, line;
+	unsigned int kind;		/* COS_IO_NET, _NET_VDEV, _BLK */
+	char name[COS_IO_NAME_MAX];	/* device, interface name or path */
+	uint8_t mac[6];			/* zero: a random one */
+	struct cos_io_attach got;	/* after loading: id, mac, ifindex, ... */
+};
+
 struct cos_sd_import {
 	int client, server, line;
 	char iface[COS_SD_NAME];
@@ -92,7 +112,17 @@ struct cos_sysdesc {
 	int pd_op[COS_SD_MAX_IMPORTS];		/* COS_PD_SEPARATE / _MERGE */
 	int pd_line[COS_SD_MAX_IMPORTS];
 	int nseparate;
+	struct cos_sd_io ios[COS_IO_MAX];
+	int nios;
 };
+
+/*
+ * Give the description's net (@blk 0) or disk (@blk 1) attachments the
+ * device @name; @vdev turns net ones into the module's own interface. A
+ * non-NULL @mac sets their MAC. 0, or -ENOENT if it has none.
+ */
+int cos_sd_set_io(struct cos_sysdesc *sd, int blk, const char *name, int vdev,
+		  const uint8_t *mac);
 
 /* Read and check @path, its ELF files and how they fit together. */
 int cos_sd_parse(const char *path, struct cos_sysdesc *sd, char *err,

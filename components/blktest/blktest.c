@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * blktest - the storage tests and benchmark behind the blk component
+ * (selftests/cos_io.sh, `cos bench io`). Each entry is a thread function
+ * named in a system description:
+ *   test_main    writes the pattern (seed 0xc05) to blocks 0..63, flushes,
+ *                checks blocks 64..127 hold Linux's pattern (seed 0x11,
+ *                written by cos_blkpat), reads the last block and the one
+ *                past the end (-ENXIO)
+ *   detach_main  reads block 0 every 5 ms until the host detaches the
+ *                device: passes on -ENODEV within 30 s
+ *   bench_main   reads, then writes and flushes, 64 MiB (or the device)
+ *                in 4 KiB blocks; prints MB/s
+ * Exit status 0 on success.
+ */
+#include "cos_rt.h"
+#include "bare.h"
+#include "cos_sched_ops.h"
+#include "sched.h"
+#include "blk.h"
+
+COS_IFACE_CLIENT(BLK_IFACE)
+COS_IFACE_CLIENT(SCHED_IFACE)
+
+#define SEED_COS	0xc05ULL
+#define SEED_LINUX	0x11ULL
+
+static void fill(unsigned long b, unsigned long long seed)
+{
+	unsigned long long *w = cos_args();
+	unsigned long i;
+
+	for (i = 0; i < 512; i++)
+		w[i] = blk_pattern(b, i, seed);
+}
+
+/* The index of the first word that differs, or -1. */
+static long check(unsigned long b, unsigned long long seed)
+{
+	const unsigned long long *w = cos_args();
+	unsigned long i;
+
+	for (i = 0; i < 512; i++)
+		if (w[i] != blk_pattern(b, i, seed))
+			return (long)i;
+	return -1;
+}
+
+long test_main(long arg)
+{
+	long n = blk_size(), err, bad = 0, at = -1;
+	unsigned long b;
+
+	(void)arg;
+	if (n < 129) {
+		printc("T size FAIL %ld blocks (want at least 129)\n", n);
+		return 1;
+	}
+	for (b = 0, err = 0; b < 64 && !err; b++) {
+		fill(b, SEED_COS);
+		err = blk_write((long)b);
+	}
+	if (!err)
+		err = blk_flush();
+	printc("T write %s 64 blocks written and flushed: %ld\n", err ? "FAIL" : "ok", err);
+	bad |= err != 0;
+	for (b = 64, err = 0; b < 128 && !err && at < 0; b++) {
+		err = blk_read((long)b);
+		if (!err)
+			at = check(b, SEED_LINUX);
+	}
+	printc("T read %s blocks 64..127 hold Linux's pattern: %ld (first bad word %ld)\n",
+	       err || at >= 0 ? "FAIL" : "ok", err, at);
+	bad |= err || at >= 0;
+	err = blk_read(n - 1);
+	at = blk_read(n);
+	printc("T end %s last block %ld, past the end %ld (want 0, %d); %ld blocks\n",
+	       !err && at == -ENXIO ? "ok" : "FAIL", err, at, -ENXIO, n);
+	bad |= err || at != -ENXIO;
+	return bad;
+}
+
+long detach_main(long arg)
+{
+	unsigned long until = cos_now() + 30000000000UL, reads = 0;
+	long err = 0;
+
+	(void)arg;
+	while (!err && cos_now() < until) {
+		err = blk_read(0);
+		reads++;
+		sched_sleep_until((long)(cos_now() + 5000000));
+	}
+	printc("T detach %s read after detach: %ld (want %d), %lu reads\n",
+	       err == -ENODEV ? "ok" : "FAIL", err, -ENODEV, reads);
+	return err != -ENODEV;
+}
+
+static void rate(const char *what, unsigned long blocks, unsigned long ns)
+{
+	unsigned long kbs = ns ? blocks * 4ULL * 1000000000ULL / ns : 0;
+
+	printc("bench: io_cos_%s_MBps=%lu.%02lu\n", what, kbs / 1024,
+	       kbs % 1024 * 100 / 1024);
+}
+
+long bench_main(long arg)
+{
+	long n = blk_size(), err = 0;
+	unsigned long b, t0, blocks;
+
+	(void)arg;
+	if (n <= 0)
+		return 1;
+	blocks = n < 16384 ? (unsigned long)n : 16384;
+	t0 = cos_now();
+	for (b = 0; b < blocks && !err; b++)
+		err = blk_read((long)b);
+	rate("read", blocks, cos_now() - t0);
+	t0 = cos_now();
+	for (b = 0; b < blocks && !err; b++) {
+		fill(b, SEED_COS);
+		err = blk_write((long)b);
+	}
+	if (!err)
+		err = blk_flush();
+	rate("write", blocks, cos_now() - t0);
+	if (err)
+		printc("bench: error %ld\n", err);
+	return err != 0;
+}
+
+long cos_main(unsigned long base, unsigned long data)
+{
+	(void)base;
+	(void)data;
+	return 0;
+}

@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vnic - the virtual NIC (interface: vnic.h): owns the rings of the
+ * system's COS_IO_NET attachment. Receive copies a frame from the rx ring
+ * into the caller's argument region, waiting on the scheduler's I/O
+ * channel with the ring armed when it is empty; send copies into the tx
+ * ring and kicks the Linux-side worker unless a kick is in flight.
+ */
+#include "cos_rt.h"
+#include "bare.h"
+#include "cos_io.h"
+#include "sched.h"
+#include "vnic.h"
+
+COS_IFACE_SERVER(VNIC_IFACE)
+COS_IFACE_CLIENT(SCHED_IFACE)
+
+long cos_io_net = -1;		/* the attachment: written by the loader */
+
+static __u32 rx_tail, tx_head;	/* our own indices (one receiver, one sender) */
+static unsigned long counts[3];
+
+static struct cos_io_ctl *vnic_ctl(void)
+{
+	struct cos_io_ctl *c;
+
+	if (cos_io_net < 0 || cos_io_net >= COS_IO_MAX)
+		return NULL;
+	c = cos_io_ctl_of(cos_io_net);
+	return c->magic == COS_IO_MAGIC && c->kind != COS_IO_BLK ? c : NULL;
+}
+
+static struct cos_io_frame *vnic_frame(struct cos_io_ctl *c, __u32 off, __u32 i)
+{
+	return cos_io_at(c, off + (i & (c->nslots - 1)) * COS_IO_FRAME_SIZE);
+}
+
+long vnic_recv(long ns)
+{
+	struct cos_io_ctl *c = vnic_ctl();
+	struct cos_io_frame *f;
+	__u32 len;
+
+	if (!c)
+		return -ENODEV;
+	while (cos_io_load(&c->rx.head) == rx_tail) {
+		if (__atomic_load_n(&c->detached, __ATOMIC_ACQUIRE))
+			return -ENODEV;
+		if (cos_io_arm(c, &c->rx.head, rx_tail))
+			break;
+		if (sched_io_wait(cos_io_net, ns) == 1)
+			return 0;
+	}
+	f = vnic_frame(c, c->rx_off, rx_tail);
+	len = f->len < COS_IO_FRAME_MAX ? f->len : COS_IO_FRAME_MAX;
+	memcpy(cos_args(), f->data, len);
+	cos_io_publish(&c->rx.tail, ++rx_tail);
+	counts[0]++;
+	return len;
+}
+
+long vnic_send(long len)
+{
+	struct cos_io_ctl *c = vnic_ctl();
+	struct cos_io_frame *f;
+	long err;
+
+	if (!c || __atomic_load_n(&c->detached, __ATOMIC_ACQUIRE))
+		return -ENODEV;
+	if (len < 14 || len > COS_IO_FRAME_MAX)
+		return -EINVAL;
+	if (tx_head - cos_io_load(&c->tx.tail) >= c->nslots) {
+		counts[2]++;
+		return -EAGAIN;
+	}
+	f = vnic_frame(c, c->tx_off, tx_head);
+	memcpy(f->data, cos_args(), (unsigned long)len);
+	f->len = (__u32)len;
+	cos_io_publish(&c->tx.head, ++tx_head);
+	counts[1]++;
+	err = cos_io_kick(c, cos_io_net);
+	return err < 0 ? err : 0;
+}
+
+long vnic_mac(void)
+{
+	struct cos_io_ctl *c = vnic_ctl();
+	long mac = 0;
+	int i;
+
+	if (!c)
+		return -ENODEV;
+	for (i = 0; i < 6; i++)
+		mac = mac << 8 | c->mac[i];
+	return mac;
+}
+
+long vnic_count(long i)
+{
+	return i >= 0 && i < 3 ? (long)counts[i] : -EINVAL;
+}
+
+long cos_main(unsigned long base, unsigned long data)
+{
+	(void)base;
+	(void)data;
+	return 0;
+}

@@ -1,0 +1,154 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# cos_io.sh - packets and blocks through Linux's drivers (docs/io.md), in
+# the guest, TAP 13. Traffic stays inside the guest: a veth pair whose
+# other end lives in a network namespace made here (cosio-peer):
+#   cosv0  10.77.0.1/24  root namespace, the echo system attached to it
+#   cosv1  10.77.0.2/24  cosio-peer, where cos_ethpeer and ping run
+# The component system's MAC is 02:c0:5e:00:00:01. Storage uses the
+# guest's /dev/vda (run-vm.sh --disk: the real virtio-blk driver); without
+# it those tests are skipped.
+set -u
+cd "$(dirname "$0")/.."
+COS=build/cos
+PEER=build/selftests/cos_ethpeer
+PAT=build/selftests/cos_blkpat
+NS=cosio-peer
+MAC=02:c0:5e:00:00:01
+DISK=${COS_IO_DISK:-/dev/vda}
+T=$(mktemp -d)
+n=0
+failed=0
+
+ok() {	# ok STATUS DESCRIPTION
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then echo "ok $n $2"; else echo "not ok $n $2"; failed=$((failed + 1)); fi
+}
+skip() { n=$((n + 1)); echo "ok $n # SKIP $1"; }
+diag() { sed 's/^/# /' "$@"; }
+io_stat() {	# io_stat FIELD: summed over the attachments in debugfs cos/io
+	awk -v f="$1" '{ for (i = 1; i < NF; i++) if ($i == f) s += $(i + 1) } END { print s + 0 }' \
+		/sys/kernel/debug/cos/io
+}
+stats_zero() {
+	grep -q '^systems 0$' /sys/kernel/debug/cos/stats &&
+		grep -q '^pages 0$' /sys/kernel/debug/cos/stats &&
+		[ ! -s /sys/kernel/debug/cos/io ]
+}
+wait_for() {	# wait_for FILE PATTERN: up to 20 s
+	local i
+	for i in $(seq 1 200); do
+		grep -q "$2" "$1" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+cleanup() {
+	[ -n "${pid:-}" ] && kill -INT "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+	ip netns del $NS 2>/dev/null
+	ip link del cosv0 2>/dev/null
+	rm -rf "$T"
+}
+trap cleanup EXIT
+
+echo "TAP version 13"
+echo "1..14"
+mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug
+modprobe veth || echo "# modprobe veth failed"
+modprobe virtio_blk 2>/dev/null; sleep 0.2
+ip netns add $NS
+ip link add cosv0 type veth peer name cosv1
+ip link set cosv1 netns $NS
+ip addr add 10.77.0.1/24 dev cosv0
+ip link set cosv0 up
+ip -n $NS addr add 10.77.0.2/24 dev cosv1
+ip -n $NS link set cosv1 up
+ip -n $NS link set lo up
+ip netns exec $NS ping -c 1 -W 5 10.77.0.1 >/dev/null ||
+	echo "# the veth pair does not pass Linux traffic before the test"
+
+# ---- errors ------------------------------------------------------------------
+out=$($COS run --net cosnope components/systems/echo.sys 2>&1)
+grep -q "no such network interface" <<<"$out"
+ok $? "attach to a missing interface: clear error ($out)"
+out=$($COS run components/systems/echo.sys 2>&1)
+grep -q -- "--net DEV" <<<"$out"
+ok $? "no interface given: clear error ($out)"
+
+# ---- echo behind one end of the veth pair --------------------------------------
+$COS run --net cosv0 --mac $MAC components/systems/echo.sys >"$T/echo.out" 2>&1 &
+pid=$!
+wait_for "$T/echo.out" "echoing"
+ok $? "echo system attached to cosv0 ($(head -2 "$T/echo.out" | tr '\n' ' '))"
+ip netns exec $NS ping -c 100 -i 0.05 -q 10.77.0.1 >"$T/ping.out" 2>&1 &
+ping=$!
+ip netns exec $NS $PEER check cosv1 $MAC 100000 32 >"$T/check.out" 2>"$T/check.err"
+rc=$?
+ok $rc "100,000 frames of mixed sizes echoed: $(tail -1 "$T/check.out")"
+[ $rc = 0 ] || diag "$T/check.out" "$T/check.err"
+wait $ping
+ok $? "Linux traffic on the same device meanwhile: $(grep -o '[0-9]* packets transmitted, [0-9]* received' "$T/ping.out")"
+
+drops0=$(io_stat rx_drops)
+ip netns exec $NS $PEER flood cosv1 $MAC 30000 >"$T/flood.out" 2>&1
+rc=$?
+drops=$(( $(io_stat rx_drops) - drops0 ))
+[ $rc = 0 ] && [ "$drops" -gt 0 ] && kill -0 $pid 2>/dev/null
+ok $? "a flood larger than the ring drops and counts: $(tail -1 "$T/flood.out"), rx_drops $drops"
+ip netns exec $NS $PEER check cosv1 $MAC 2000 32 >"$T/after.out" 2>&1
+ok $? "and the echo still answers: $(tail -1 "$T/after.out")"
+diag /sys/kernel/debug/cos/io
+
+# Teardown while a flood runs: Linux's device keeps working, nothing leaks.
+ip netns exec $NS $PEER flood cosv1 $MAC 200000 >/dev/null 2>&1 &
+flood=$!
+sleep 0.5
+kill -INT $pid
+wait $pid
+pid=
+wait $flood
+sleep 0.5
+stats_zero
+ok $? "stopped while a flood ran: no system, page or attachment left"
+ip netns exec $NS ping -c 5 -i 0.1 -q 10.77.0.1 >"$T/ping2.out" 2>&1
+ok $? "Linux's device still works: $(grep -o '[0-9]* received' "$T/ping2.out")"
+
+# ---- the module's own virtual device ---------------------------------------------
+$COS run --vnet cosvd0 --mac $MAC components/systems/echo.sys >"$T/vecho.out" 2>&1 &
+pid=$!
+wait_for "$T/vecho.out" "echoing" && ip link set cosvd0 netns $NS &&
+	ip -n $NS link set cosvd0 up &&
+	ip netns exec $NS $PEER check cosvd0 $MAC 20000 32 >"$T/vcheck.out" 2>&1
+rc=$?
+ok $rc "echo over the module's own interface: $(tail -1 "$T/vcheck.out" 2>/dev/null)"
+[ $rc = 0 ] || diag "$T/vecho.out"
+kill -INT $pid
+wait $pid
+pid=
+! ip -n $NS link show cosvd0 >/dev/null 2>&1 && stats_zero
+ok $? "the virtual interface is gone with the system, nothing left"
+
+# ---- storage ------------------------------------------------------------------
+if [ ! -b "$DISK" ]; then
+	skip "no $DISK: storage tests need run-vm.sh --disk"
+	skip "no $DISK"
+	skip "no $DISK"
+else
+	$PAT write "$DISK" 64 64 0x11 >/dev/null &&
+		$COS run --disk "$DISK" components/systems/blk.sys >"$T/blk.out" 2>&1
+	rc=$?
+	diag "$T/blk.out"
+	[ $rc = 0 ] && [ "$(grep -c '^blktest: T .* ok ' "$T/blk.out")" = 3 ]
+	ok $? "block component: writes and flushes, reads Linux's pattern, -ENXIO past the end"
+	$PAT check "$DISK" 0 64 0xc05 >"$T/pat.out" 2>&1
+	ok $? "Linux reads back what the component wrote: $(tail -1 "$T/pat.out")"
+	sed 's/test_main/detach_main/' components/systems/blk.sys >"$T/detach.sys"
+	sed -i "s|build/components|$PWD/build/components|" "$T/detach.sys"
+	$COS run --disk "$DISK" --detach-after 500 "$T/detach.sys" >"$T/detach.out" 2>&1
+	rc=$?
+	diag "$T/detach.out"
+	[ $rc = 0 ] && grep -q 'T detach ok' "$T/detach.out" && stats_zero
+	ok $? "a detached device: the component's reads get -ENODEV, nothing left"
+fi
+echo "# $n tests: $failed failed"
+[ $failed = 0 ]
