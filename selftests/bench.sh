@@ -8,7 +8,9 @@ cd "$(dirname "$0")/.."
 lines=()
 for mode in tcg icount; do
 	log=build/vm/logs/bench-$mode.log
-	args=(--quiet --log "$log")
+	disk=build/vm/io-disk.img
+	rm -f "$disk" && truncate -s 128M "$disk"
+	args=(--quiet --log "$log" --disk "$disk")
 	[ "$mode" = icount ] && args+=(--icount)
 	echo "==> benchmarks in a guest ($mode)"
 	if ! selftests/vm/run-vm.sh "${args[@]}" -- selftests/guest-bench.sh; then

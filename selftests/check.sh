@@ -58,7 +58,10 @@ fi
 pass=$((pass + hp)); fail=$((fail + hf))
 summary+=("$(printf '%-7s %3s passed %3s failed (log %s)' harness "$hp" "$hf" "$hlog")")
 
-guest main --cpus 2
+# A fresh 128 MiB raw disk for the storage tests: the guest's /dev/vda.
+disk=build/vm/io-disk.img
+rm -f "$disk" && truncate -s 128M "$disk"
+guest main --cpus 2 --disk "$disk"
 guest la57 --cpus 2 --la57 on
 guest pti --cpus 1 --pti
 

@@ -82,36 +82,50 @@ wait_for "$T/echo.out" "echoing"
 ok $? "echo system attached to cosv0 ($(head -2 "$T/echo.out" | tr '\n' ' '))"
 ip netns exec $NS ping -c 100 -i 0.05 -q 10.77.0.1 >"$T/ping.out" 2>&1 &
 ping=$!
-ip netns exec $NS $PEER check cosv1 $MAC 100000 32 >"$T/check.out" 2>"$T/check.err"
+timeout 120 ip netns exec $NS $PEER check cosv1 $MAC 100000 32 >"$T/check.out" 2>"$T/check.err"
 rc=$?
 ok $rc "100,000 frames of mixed sizes echoed: $(tail -1 "$T/check.out")"
 [ $rc = 0 ] || diag "$T/check.out" "$T/check.err"
 wait $ping
 ok $? "Linux traffic on the same device meanwhile: $(grep -o '[0-9]* packets transmitted, [0-9]* received' "$T/ping.out")"
 
-drops0=$(io_stat rx_drops)
-ip netns exec $NS $PEER flood cosv1 $MAC 30000 >"$T/flood.out" 2>&1
-rc=$?
-drops=$(( $(io_stat rx_drops) - drops0 ))
-[ $rc = 0 ] && [ "$drops" -gt 0 ] && kill -0 $pid 2>/dev/null
-ok $? "a flood larger than the ring drops and counts: $(tail -1 "$T/flood.out"), rx_drops $drops"
-ip netns exec $NS $PEER check cosv1 $MAC 2000 32 >"$T/after.out" 2>&1
-ok $? "and the echo still answers: $(tail -1 "$T/after.out")"
-diag /sys/kernel/debug/cos/io
-
 # Teardown while a flood runs: Linux's device keeps working, nothing leaks.
-ip netns exec $NS $PEER flood cosv1 $MAC 200000 >/dev/null 2>&1 &
+# Bounded: a hang shows as a failure with the stuck tasks' kernel stacks.
+timeout 60 ip netns exec $NS $PEER flood cosv1 $MAC 50000 >"$T/flood2.out" 2>&1 &
 flood=$!
 sleep 0.5
 kill -INT $pid
+for i in $(seq 1 300); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done
+if kill -0 $pid 2>/dev/null; then
+	echo "# cos run did not stop within 30 s of SIGINT; its stacks:"
+	for t in /proc/$pid/task/*; do sed 's/^/#   /' "$t/stack" 2>/dev/null; done
+	kill -9 $pid
+fi
 wait $pid
 pid=
 wait $flood
 sleep 0.5
 stats_zero
-ok $? "stopped while a flood ran: no system, page or attachment left"
+ok $? "stopped while a flood ran: no system, page or attachment left ($(tail -1 "$T/flood2.out"))"
 ip netns exec $NS ping -c 5 -i 0.1 -q 10.77.0.1 >"$T/ping2.out" 2>&1
 ok $? "Linux's device still works: $(grep -o '[0-9]* received' "$T/ping2.out")"
+
+# A flood into an 8-slot ring: drops, counted, and no fault.
+$COS run --net cosv0 --mac $MAC --ring 8 components/systems/echo.sys >"$T/echo8.out" 2>&1 &
+pid=$!
+wait_for "$T/echo8.out" "echoing"
+timeout 60 ip netns exec $NS $PEER flood cosv1 $MAC 30000 >"$T/flood.out" 2>&1
+rc=$?
+drops=$(io_stat rx_drops)
+diag /sys/kernel/debug/cos/io
+[ $rc = 0 ] && [ "$drops" -gt 0 ] && kill -0 $pid 2>/dev/null
+ok $? "a flood larger than the ring drops and counts: $(tail -1 "$T/flood.out"), rx_drops $drops"
+ip netns exec $NS $PEER check cosv1 $MAC 2000 4 >"$T/after.out" 2>&1
+ok $? "and the echo still answers: $(tail -1 "$T/after.out")"
+kill -INT $pid
+wait $pid
+pid=
+grep -q "fault" "$T/echo8.out" && diag "$T/echo8.out"
 
 # ---- the module's own virtual device ---------------------------------------------
 $COS run --vnet cosvd0 --mac $MAC components/systems/echo.sys >"$T/vecho.out" 2>&1 &

@@ -495,6 +495,7 @@ static int sd_attach(int fd, struct cos_sysdesc *sd, char *err, size_t errlen)
 		a->comp = sd->comps[io->comp].bare.comp;
 		memcpy(a->name, io->name, sizeof(a->name));
 		memcpy(a->mac, io->mac, sizeof(a->mac));
+		a->nslots = io->nslots;
 		if (!io->name[0] && io->kind != COS_IO_NET_VDEV)
 			return sd_fail(err, errlen, sd->file, io->line,
 				       "no %s for %s (cos run %s)", io->kind == COS_IO_BLK ?

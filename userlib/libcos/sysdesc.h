@@ -83,6 +83,7 @@ struct cos_sd_io {
 	unsigned int kind;		/* COS_IO_NET, _NET_VDEV, _BLK */
 	char name[COS_IO_NAME_MAX];	/* device, interface name or path */
 	uint8_t mac[6];			/* zero: a random one */
+	unsigned int nslots;		/* per ring; 0: the module's default */
 	struct cos_io_attach got;	/* after loading: id, mac, ifindex, ... */
 };
 

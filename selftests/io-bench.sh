@@ -1,0 +1,77 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# io-bench.sh - `cos bench io` (run it as that): packets and blocks through
+# the component system against Linux doing the same, side by side in one
+# run. Needs root, iproute2, build/selftests/cos_ethpeer and cos.ko loaded.
+#   echo: frames/s echoed by components/systems/echo.sys behind a veth
+#         end against `cos_ethpeer echo` (AF_PACKET) on the same end, both
+#         driven by `cos_ethpeer bench` from a network namespace (cosbench-
+#         peer: cosb1; the root namespace has cosb0).
+#   disk: MiB/s reading and writing 64 MiB in 4 KiB blocks through the blk
+#         component (blktest's bench_main) against dd with direct I/O and
+#         64 KiB requests (what the component sends) on the same device.
+# Usage: io-bench.sh [SECONDS] [DISK]   (defaults 5, /dev/vda if present)
+set -uo pipefail
+cd "$(dirname "$0")/.."
+SECS=${1:-5}
+DISK=${2:-/dev/vda}
+NS=cosbench-peer
+MAC=02:c0:5e:00:00:02
+PEER=build/selftests/cos_ethpeer
+T=$(mktemp -d)
+cleanup() {
+	[ -n "${pid:-}" ] && kill -INT "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+	ip netns del $NS 2>/dev/null
+	ip link del cosb0 2>/dev/null
+	rm -rf "$T"
+}
+trap cleanup EXIT
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
+pps() { sed -n 's/.* \([0-9]*\) frames\/s.*/\1/p' "$1" | tail -1; }
+
+modprobe veth 2>/dev/null
+ip netns add $NS && ip link add cosb0 type veth peer name cosb1 &&
+	ip link set cosb1 netns $NS && ip link set cosb0 up &&
+	ip -n $NS link set cosb1 up || { echo "io-bench: cannot set up the veth pair" >&2; exit 1; }
+
+echo "==> echo: component system vs Linux AF_PACKET, ${SECS} s each (window 32, 60-1514 byte frames)"
+build/cos run --net cosb0 --mac $MAC components/systems/echo.sys >"$T/echo.out" 2>&1 &
+pid=$!
+for i in $(seq 1 100); do grep -q echoing "$T/echo.out" && break; sleep 0.1; done
+ip netns exec $NS $PEER bench cosb1 $MAC "$SECS" 32 >"$T/cos.out" 2>&1
+kill -INT $pid; wait $pid; pid=
+$PEER echo cosb0 >"$T/lecho.out" 2>&1 &
+pid=$!
+sleep 0.5
+ip netns exec $NS $PEER bench cosb1 "$(cat /sys/class/net/cosb0/address)" "$SECS" 32 >"$T/linux.out" 2>&1
+kill -INT $pid; wait $pid; pid=
+cos=$(pps "$T/cos.out"); linux=$(pps "$T/linux.out")
+echo "component echo: $(tail -1 "$T/cos.out")"
+echo "Linux echo:     $(tail -1 "$T/linux.out")"
+echo "bench: io_echo_cos_pps=${cos:-0}"
+echo "bench: io_echo_linux_pps=${linux:-0}"
+echo "bench: io_echo_ratio=$(ratio "${cos:-0}" "${linux:-0}")"
+
+if [ ! -b "$DISK" ]; then
+	echo "io-bench: no block device $DISK: no disk figures (run-vm.sh --disk)"
+	exit 0
+fi
+echo "==> disk $DISK: component (4 KiB blocks, 64 KiB requests) vs dd (64 KiB, direct), 64 MiB"
+mibps() {	# mibps DD_OUTPUT: MiB/s from dd's byte count and seconds
+	awk '/copied/ { for (i = 1; i <= NF; i++) if ($i == "s,") s = $(i - 1); print $1 / s / 1048576 }' "$1" |
+		awk '{ printf "%.2f", $1 }'
+}
+dd if="$DISK" of=/dev/null bs=64k count=1024 iflag=direct 2>"$T/ddr.out"
+dd if=/dev/zero of="$DISK" bs=64k count=1024 oflag=direct conv=fsync 2>"$T/ddw.out"
+sed 's/test_main/bench_main/' components/systems/blk.sys >"$T/bench.sys"
+sed -i "s|build/components|$PWD/build/components|" "$T/bench.sys"
+build/cos run --disk "$DISK" "$T/bench.sys" >"$T/blk.out" 2>&1
+cr=$(sed -n 's/.*io_cos_read_MBps=//p' "$T/blk.out")
+cw=$(sed -n 's/.*io_cos_write_MBps=//p' "$T/blk.out")
+lr=$(mibps "$T/ddr.out"); lw=$(mibps "$T/ddw.out")
+echo "bench: io_blk_read_cos_MiBps=${cr:-0}"
+echo "bench: io_blk_read_dd_MiBps=${lr:-0}"
+echo "bench: io_blk_read_ratio=$(ratio "${cr:-0}" "${lr:-0}")"
+echo "bench: io_blk_write_cos_MiBps=${cw:-0}"
+echo "bench: io_blk_write_dd_MiBps=${lw:-0}"
+echo "bench: io_blk_write_ratio=$(ratio "${cw:-0}" "${lw:-0}")"
