@@ -92,15 +92,18 @@ static int cos_blk_do(struct cos_io *io, const struct cos_io_req *r)
 	return 0;
 }
 
-/* Complete every queued request: done, or with @err without doing it. */
-static void cos_blk_drain(struct cos_io *io, int err)
+/*
+ * Complete every queued request: done, or with @err without doing it.
+ * False if the component's head index is garbage (nothing is done).
+ */
+static bool cos_blk_drain(struct cos_io *io, int err)
 {
 	struct cos_io_ctl *c = io->ctl;
 	u32 tail = io->tx_tail, head = smp_load_acquire(&c->tx.head);
 
 	if (unlikely(head - tail > io->nslots)) {
-		atomic64_inc(&io->tx_errors);	/* a garbage index */
-		return;
+		atomic64_inc(&io->tx_errors);
+		return false;
 	}
 	while (tail != head) {
 		struct cos_io_req *slot = cos_io_slot(io, io->tx_off +
@@ -120,6 +123,7 @@ static void cos_blk_drain(struct cos_io *io, int err)
 		cond_resched();
 	}
 	cos_io_event(io);
+	return true;
 }
 
 void cos_blk_work(struct work_struct *w)
@@ -128,7 +132,10 @@ void cos_blk_work(struct work_struct *w)
 	struct cos_io_ctl *c = io->ctl;
 
 	for (;;) {
-		cos_blk_drain(io, 0);
+		if (!cos_blk_drain(io, 0)) {
+			WRITE_ONCE(c->kicked, 0);	/* its next kick retries */
+			break;
+		}
 		WRITE_ONCE(c->kicked, 0);
 		smp_mb();	/* kicked clear before the look at head */
 		if (smp_load_acquire(&c->tx.head) == io->tx_tail ||

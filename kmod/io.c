@@ -142,6 +142,9 @@ long cos_ioctl_io_attach(struct cos_sys *sys, void __user *arg)
 	unsigned int id;
 	long err;
 
+	BUILD_BUG_ON(offsetof(struct cos_io_ctl, rx) != 64);	/* as cos.h says */
+	BUILD_BUG_ON(offsetof(struct cos_io_ctl, tx) != 192);
+	BUILD_BUG_ON(sizeof(struct cos_io_ctl) > PAGE_SIZE);
 	if (copy_from_user(&req, arg, sizeof(req)))
 		return -EFAULT;
 	err = cos_io_check(&req);
@@ -199,6 +202,8 @@ long cos_ioctl_io_attach(struct cos_sys *sys, void __user *arg)
 	req.va = io->va;
 	req.nblocks = io->nblocks;
 	req.ifindex = io->ifindex;
+	if (io->kind == COS_IO_NET_VDEV)
+		strscpy(req.name, io->ifname, sizeof(req.name));
 	memcpy(req.mac, io->mac, sizeof(req.mac));
 	sys->ios[id] = io;
 	spin_lock(&cos_io_all_lock);

@@ -563,7 +563,8 @@ struct cos_io_attach {
 	__u32 ndata;		/* in: blk data pages; 0: 64 (max 1024) */
 	char name[COS_IO_NAME_MAX];	/* in: NET: interface (in the caller's
 				 * network namespace); NET_VDEV: the name to
-				 * give (empty: cos%d); BLK: path */
+				 * give (empty: cos%d); BLK: path.
+				 * out: NET_VDEV: the name it got */
 	__u8 mac[6];		/* in: NET*: the component system's MAC (zero:
 				 * a random locally administered one) */
 	__u8 pad[2];		/* in: zero */
@@ -599,7 +600,7 @@ struct cos_io_ctl {
 	__u32 armed;		/* component: 1 = raise COS_SEV_IO next time */
 	__u32 kicked;		/* component: 1 = a kick is in flight */
 	__u32 detached;		/* kernel: 1 = the device is gone */
-	__u32 pad2[3];
+	__u32 pad2;
 	struct cos_io_ring rx;	/* at 64 */
 	struct cos_io_ring tx;	/* at 192 */
 };

@@ -121,6 +121,7 @@ static void on_sigint(int sig)
 {
 	(void)sig;
 	got_sigint = 1;
+	cos_run_stop = 1;	/* libcos: also between two RUNs */
 }
 
 static void *read_file(const char *path, size_t *len)
@@ -411,6 +412,11 @@ static int cmd_run(int argc, char **argv)
 					       .budget_ns = budget_ms * 1000000ull };
 			char desc[256];
 
+			if (got_sigint) {	/* it came between two RUNs */
+				fprintf(stderr, "%s: interrupted\n", prog);
+				status = EXIT_INTR;
+				break;
+			}
 			if (sd.sched ? cos_run_system(fd, &run) : cos_run(fd, &run)) {
 				fprintf(stderr, "%s: run: %s\n", prog, strerror(errno));
 				status = 1;

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <poll.h>
+#include <signal.h>
 #include <sys/ioctl.h>
 #include "libcos.h"
 #include "cos_stacks.h"
@@ -113,24 +114,40 @@ int cos_io_detach(int fd, unsigned int id)
 	return cos_ioctl(fd, COS_IO_DETACH, &d);
 }
 
+volatile sig_atomic_t cos_run_stop;
+
 int cos_run_system(int fd, struct cos_run *run)
 {
 	struct pollfd p = { .fd = fd, .events = POLLIN };
 	uint64_t budget = run->budget_ns;
-	int err;
+	sigset_t block, old;
+	int err, n;
 
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
 	for (;;) {
+		if (cos_run_stop)
+			goto stop;
 		*run = (struct cos_run){ .flags = COS_RUN_SCHED, .budget_ns = budget };
 		err = cos_ioctl(fd, COS_RUN, run);
 		if (err || run->exit_reason != COS_EXIT_IDLE)
 			return err;
-		while (poll(&p, 1, -1) < 0) {
-			if (errno != EINTR)
-				return -errno;
-			run->exit_reason = COS_EXIT_SIGNAL;
-			return 0;
-		}
+		/* A stop request that came between the RUN and here must not
+		 * be slept through: look with the signals blocked, and let
+		 * ppoll unblock them only while it sleeps. */
+		sigprocmask(SIG_BLOCK, &block, &old);
+		n = cos_run_stop ? 0 : ppoll(&p, 1, NULL, &old);
+		err = n < 0 ? errno : 0;
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		if (cos_run_stop || err == EINTR)
+			goto stop;
+		if (n < 0)
+			return -err;
 	}
+stop:
+	run->exit_reason = COS_EXIT_SIGNAL;
+	return 0;
 }
 
 int cos_thd_get_regs(int fd, unsigned int thd, struct cos_regs *regs)

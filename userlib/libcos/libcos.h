@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <signal.h>
 #include "cos.h"	/* kmod/uapi/cos.h */
 
 int cos_open(void);
@@ -44,6 +45,9 @@ int cos_io_detach(int fd, unsigned int id);
  * COS_EXIT_SIGNAL. 0 or -errno.
  */
 int cos_run_system(int fd, struct cos_run *run);
+/* Set it (from a SIGINT or SIGTERM handler) to make cos_run_system return
+ * COS_EXIT_SIGNAL, even if the signal came between two RUNs. */
+extern volatile sig_atomic_t cos_run_stop;
 int cos_thd_get_regs(int fd, unsigned int thd, struct cos_regs *regs);
 int cos_thd_set_regs(int fd, unsigned int thd, const struct cos_regs *regs);
 int cos_run(int fd, struct cos_run *run);
