@@ -152,8 +152,8 @@ else
 		$COS run --disk "$DISK" components/systems/blk.sys >"$T/blk.out" 2>&1
 	rc=$?
 	diag "$T/blk.out"
-	[ $rc = 0 ] && [ "$(grep -c '^blktest: T .* ok ' "$T/blk.out")" = 3 ]
-	ok $? "block component: writes and flushes, reads Linux's pattern, -ENXIO past the end"
+	[ $rc = 0 ] && [ "$(grep -c '^blktest: T .* ok ' "$T/blk.out")" = 4 ]
+	ok $? "block component: writes and flushes, reads Linux's pattern and its own writes, -ENXIO past the end"
 	$PAT check "$DISK" 0 64 0xc05 >"$T/pat.out" 2>&1
 	ok $? "Linux reads back what the component wrote: $(tail -1 "$T/pat.out")"
 	sed 's/test_main/detach_main/' components/systems/blk.sys >"$T/detach.sys"

@@ -4,7 +4,8 @@
 # the component system against Linux doing the same, side by side in one
 # run. Needs root, iproute2, build/selftests/cos_ethpeer and cos.ko loaded.
 #   echo: frames/s echoed by components/systems/echo.sys behind a veth
-#         end against `cos_ethpeer echo` (AF_PACKET) on the same end, both
+#         end (echo and vnic in PDs of their own, then merged into one)
+#         against `cos_ethpeer echo` (AF_PACKET) on the same end, all
 #         driven by `cos_ethpeer bench` from a network namespace (cosbench-
 #         peer: cosb1; the root namespace has cosb0).
 #   disk: MiB/s reading and writing 64 MiB in 4 KiB blocks through the blk
@@ -30,6 +31,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'
 pps() { sed -n 's/.* \([0-9]*\) frames\/s.*/\1/p' "$1" | tail -1; }
 
 modprobe veth 2>/dev/null
+modprobe virtio_blk 2>/dev/null
 ip netns add $NS && ip link add cosb0 type veth peer name cosb1 &&
 	ip link set cosb1 netns $NS && ip link set cosb0 up &&
 	ip -n $NS link set cosb1 up || { echo "io-bench: cannot set up the veth pair" >&2; exit 1; }
@@ -40,17 +42,28 @@ pid=$!
 for i in $(seq 1 100); do grep -q echoing "$T/echo.out" && break; sleep 0.1; done
 ip netns exec $NS $PEER bench cosb1 $MAC "$SECS" 32 >"$T/cos.out" 2>&1
 kill -INT $pid; wait $pid; pid=
+# the same with echo and vnic merged into one protection domain (MPD)
+sed "s|build/components|$PWD/build/components|; \$a merge vnic echo" \
+	components/systems/echo.sys >"$T/merged.sys"
+build/cos run --net cosb0 --mac $MAC "$T/merged.sys" >"$T/echo2.out" 2>&1 &
+pid=$!
+for i in $(seq 1 100); do grep -q echoing "$T/echo2.out" && break; sleep 0.1; done
+ip netns exec $NS $PEER bench cosb1 $MAC "$SECS" 32 >"$T/cosm.out" 2>&1
+kill -INT $pid; wait $pid; pid=
 $PEER echo cosb0 >"$T/lecho.out" 2>&1 &
 pid=$!
 sleep 0.5
 ip netns exec $NS $PEER bench cosb1 "$(cat /sys/class/net/cosb0/address)" "$SECS" 32 >"$T/linux.out" 2>&1
 kill -INT $pid; wait $pid; pid=
-cos=$(pps "$T/cos.out"); linux=$(pps "$T/linux.out")
-echo "component echo: $(tail -1 "$T/cos.out")"
-echo "Linux echo:     $(tail -1 "$T/linux.out")"
+cos=$(pps "$T/cos.out"); cosm=$(pps "$T/cosm.out"); linux=$(pps "$T/linux.out")
+echo "component echo (isolated): $(tail -1 "$T/cos.out")"
+echo "component echo (merged):   $(tail -1 "$T/cosm.out")"
+echo "Linux AF_PACKET echo:      $(tail -1 "$T/linux.out")"
 echo "bench: io_echo_cos_pps=${cos:-0}"
+echo "bench: io_echo_cos_merged_pps=${cosm:-0}"
 echo "bench: io_echo_linux_pps=${linux:-0}"
 echo "bench: io_echo_ratio=$(ratio "${cos:-0}" "${linux:-0}")"
+echo "bench: io_echo_merged_ratio=$(ratio "${cosm:-0}" "${linux:-0}")"
 
 if [ ! -b "$DISK" ]; then
 	echo "io-bench: no block device $DISK: no disk figures (run-vm.sh --disk)"

@@ -5,8 +5,9 @@
  * named in a system description:
  *   test_main    writes the pattern (seed 0xc05) to blocks 0..63, flushes,
  *                checks blocks 64..127 hold Linux's pattern (seed 0x11,
- *                written by cos_blkpat), reads the last block and the one
- *                past the end (-ENXIO)
+ *                written by cos_blkpat), reads back writes to 200..263
+ *                while they are gathered, in flight and read ahead, reads
+ *                the last block and the one past the end (-ENXIO)
  *   detach_main  reads block 0 every 5 ms until the host detaches the
  *                device: passes on -ENODEV within 30 s
  *   bench_main   reads, then writes and flushes, 64 MiB (or the device)
@@ -72,6 +73,31 @@ long test_main(long arg)
 	printc("T read %s blocks 64..127 hold Linux's pattern: %ld (first bad word %ld)\n",
 	       err || at >= 0 ? "FAIL" : "ok", err, at);
 	bad |= err || at >= 0;
+	/* read-after-write through the gathered, in-flight and read-ahead
+	 * windows: 200..263 with seed 1, then 210 and 250 with seed 2 */
+	for (b = 200, err = 0; b < 264 && !err; b++) {
+		fill(b, 1);
+		err = blk_write((long)b);
+	}
+	for (b = 190, at = -1; b < 270 && !err && at < 0; b++) {
+		err = blk_read((long)b);
+		if (!err && b >= 200 && b < 264)
+			at = check(b, 1);
+		if (!err && at < 0 && (b == 210 || b == 250)) {
+			fill(b, 2);
+			err = blk_write((long)b);
+		}
+	}
+	for (b = 200; b < 264 && !err && at < 0; b++) {
+		err = blk_read((long)b);
+		if (!err)
+			at = check(b, b == 210 || b == 250 ? 2 : 1);
+	}
+	if (!err)
+		err = blk_flush();
+	printc("T rw %s reads see every write (gathered, in flight, read ahead): %ld (first bad word %ld at block %lu)\n",
+	       err || at >= 0 ? "FAIL" : "ok", err, at, b - 1);
+	bad |= err || at >= 0;
 	err = blk_read(n - 1);
 	at = blk_read(n);
 	printc("T end %s last block %ld, past the end %ld (want 0, %d); %ld blocks\n",
@@ -117,11 +143,10 @@ long bench_main(long arg)
 	for (b = 0; b < blocks && !err; b++)
 		err = blk_read((long)b);
 	rate("read", blocks, cos_now() - t0);
+	fill(0, SEED_COS);	/* once: dd writes one buffer over and over too */
 	t0 = cos_now();
-	for (b = 0; b < blocks && !err; b++) {
-		fill(b, SEED_COS);
+	for (b = 0; b < blocks && !err; b++)
 		err = blk_write((long)b);
-	}
 	if (!err)
 		err = blk_flush();
 	rate("write", blocks, cos_now() - t0);

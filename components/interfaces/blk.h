@@ -11,16 +11,19 @@
  *                    call and the use of the data: printc's bytes are the
  *                    region's last 256): 0; -ENXIO past the end; -ENODEV
  *                    detached; -EIO, ... from the device
- *   blk_write(b)     the caller's argument region to block b. Written
- *                    behind: contiguous writes are gathered (up to 16
- *                    blocks) into one request; 0, or the error of a
- *                    gathered request this call sent
+ *   blk_write(b)     the caller's argument region to block b: 0, or
+ *                    -ENXIO / -ENODEV. Written behind: contiguous writes
+ *                    are gathered (up to 16 blocks) into one request that
+ *                    goes out while the next ones gather; its error comes
+ *                    back from blk_flush
  *   blk_flush()      every write so far on stable storage, the device's
  *                    cache flushed: 0, or the first error since the last
  *                    flush (a write's, or the flush's own)
  *
- * Reads see every earlier write. Sequential reads are read ahead in 16
- * block (64 KiB) requests. One thread at a time.
+ * Reads see every earlier write. Reads go in 16-block (64 KiB) requests,
+ * and the next 16 blocks are read ahead while these are used. The
+ * attachment needs at least 64 data pages (the default). One thread at a
+ * time.
  */
 #ifndef COS_IFACE_BLK_H
 #define COS_IFACE_BLK_H

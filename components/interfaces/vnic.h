@@ -17,8 +17,10 @@
  *   vnic_count(i)    0 frames received, 1 frames sent, 2 sends dropped
  *
  * Frames for the MAC and broadcasts arrive; the Linux side copies them in
- * and raises one event per batch, and one kick sends a batch. One thread
- * at a time may receive and one may send.
+ * and raises one event per batch, and one kick sends a batch: vnic_send
+ * gathers up to 16 frames while received frames are still waiting, and
+ * kicks at once otherwise (and vnic_recv kicks what was gathered before
+ * it sleeps). One thread at a time may receive and one may send.
  */
 #ifndef COS_IFACE_VNIC_H
 #define COS_IFACE_VNIC_H

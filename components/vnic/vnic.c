@@ -17,7 +17,10 @@ COS_IFACE_CLIENT(SCHED_IFACE)
 
 long cos_io_net = -1;		/* the attachment: written by the loader */
 
+#define VNIC_TX_BATCH	16
+
 static __u32 rx_tail, tx_head;	/* our own indices (one receiver, one sender) */
+static __u32 tx_kicked;		/* tx_head at the last kick */
 static unsigned long counts[3];
 
 static struct cos_io_ctl *vnic_ctl(void)
@@ -48,6 +51,10 @@ long vnic_recv(long ns)
 			return -ENODEV;
 		if (cos_io_arm(c, &c->rx.head, rx_tail))
 			break;
+		if (tx_kicked != tx_head) {	/* frames vnic_send gathered */
+			tx_kicked = tx_head;
+			cos_io_kick(c, cos_io_net);
+		}
 		if (sched_io_wait(cos_io_net, ns) == 1)
 			return 0;
 	}
@@ -78,6 +85,14 @@ long vnic_send(long len)
 	f->len = (__u32)len;
 	cos_io_publish(&c->tx.head, ++tx_head);
 	counts[1]++;
+	/*
+	 * One kick per batch: while received frames still wait (this thread
+	 * will be back before it sleeps), gather up to VNIC_TX_BATCH; kick
+	 * when none waits, so nothing sent sits behind a receiver asleep.
+	 */
+	if (cos_io_load(&c->rx.head) != rx_tail && tx_head - tx_kicked < VNIC_TX_BATCH)
+		return 0;
+	tx_kicked = tx_head;
 	err = cos_io_kick(c, cos_io_net);
 	return err < 0 ? err : 0;
 }
