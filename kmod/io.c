@@ -157,10 +157,11 @@ long cos_ioctl_io_attach(struct cos_sys *sys, void __user *arg)
 	io->nslots = req.nslots ? req.nslots : req.kind == COS_IO_BLK ? 64 : 256;
 	io->ndata = req.kind == COS_IO_BLK ? (req.ndata ? req.ndata : 64) : 0;
 	mutex_init(&io->stop_lock);
+	mutex_init(&io->tx_lock);
 	spin_lock_init(&io->kick_lock);
 	spin_lock_init(&io->rx_lock);
 	INIT_LIST_HEAD(&io->all);
-	INIT_WORK(&io->work, req.kind == COS_IO_BLK ? cos_blk_work : cos_net_work);
+	INIT_WORK(&io->work, cos_blk_work);	/* queued for blk only */
 	memcpy(io->mac, req.mac, sizeof(io->mac));
 
 	mutex_lock(&sys->lock);
@@ -230,6 +231,8 @@ void cos_io_stop_kicks(struct cos_io *io)
 	io->stopped = true;
 	spin_unlock(&io->kick_lock);
 	cancel_work_sync(&io->work);
+	mutex_lock(&io->tx_lock);	/* a drain in progress finishes */
+	mutex_unlock(&io->tx_lock);
 }
 
 /* Stop @io: Linux's side released, kicks refused. Idempotent. */
@@ -277,6 +280,15 @@ long cos_io_kick(struct cos_thd *thd, unsigned long id)
 		return -ENOENT;
 	if (cos_thd_running_comp(thd) != io->comp)
 		return -EPERM;
+	atomic64_inc(&io->kicks);
+	if (io->kind != COS_IO_BLK) {
+		/* frames go out now, from this thread: no worker to wake */
+		mutex_lock(&io->tx_lock);
+		if (!READ_ONCE(io->stopped))
+			cos_net_tx(io);
+		mutex_unlock(&io->tx_lock);
+		return READ_ONCE(io->stopped) ? -ENODEV : 0;
+	}
 	spin_lock(&io->kick_lock);
 	if (io->stopped) {
 		spin_unlock(&io->kick_lock);
@@ -284,7 +296,6 @@ long cos_io_kick(struct cos_thd *thd, unsigned long id)
 	}
 	queue_work(cos_io_wq, &io->work);
 	spin_unlock(&io->kick_lock);
-	atomic64_inc(&io->kicks);
 	return 0;
 }
 

@@ -20,6 +20,10 @@
  *                   and io->dev changes only under rtnl.
  *   io->kick_lock   a kick queues the worker only while !stopped; stop
  *                   sets stopped under it, then cancels the worker.
+ *   io->tx_lock     net: the tx ring is drained by the kick itself, in
+ *                   the run loop (Linux context, never the fast path),
+ *                   under this mutex; stop takes it once after setting
+ *                   stopped, so no drain uses the device after that.
  *   io->rx_lock     net: producers of the rx ring (rx handler on any CPU,
  *                   the virtual device's xmit). BH-safe.
  *   the worker      the only consumer of tx and producer of tx.tail; it
@@ -47,6 +51,7 @@ struct cos_io {
 	u32 id, kind;			/* COS_IO_* */
 	bool stopped;			/* no more kicks (kick_lock) */
 	spinlock_t kick_lock;		/* kicks against stop */
+	struct mutex tx_lock;		/* net: the kick's drain against stop */
 	struct mutex stop_lock;
 	struct list_head all;		/* cos_io_all, for debugfs */
 
@@ -57,7 +62,7 @@ struct cos_io {
 	unsigned long va;
 	unsigned long rx_off, tx_off, data_off;	/* the kernel's copies */
 
-	struct work_struct work;	/* the Linux-side worker */
+	struct work_struct work;	/* blk: the Linux-side worker */
 	u32 tx_tail;			/* private copy: next tx slot to take */
 
 	/* net.c */
@@ -95,7 +100,7 @@ void cos_io_exit(void);
 /* net.c: the region is mapped and ctl filled before start */
 int cos_net_start(struct cos_io *io, const char *name, bool vdev);
 void cos_net_stop(struct cos_io *io);
-void cos_net_work(struct work_struct *w);
+void cos_net_tx(struct cos_io *io);
 int cos_net_init(void);
 void cos_net_exit(void);
 

@@ -11,9 +11,10 @@
  * device instead: what Linux sends on it goes to the rx ring, what the
  * component sends arrives on it.
  *
- * Transmit: the worker (process context, cos_io_wq) drains the tx ring
- * into dev_queue_xmit() (or netif_rx() on the virtual device), never the
- * invocation path; the component kicks it once per batch.
+ * Transmit: the component's kick (COS_OP_IO_KICK, once per batch) drains
+ * the tx ring into dev_queue_xmit() (or netif_rx() on the virtual device)
+ * from the run loop's slow path: Linux context, process context, never
+ * the invocation fast path, and no worker to wake.
  */
 #include <linux/netdevice.h>
 #include <linux/if_arp.h>
@@ -296,10 +297,9 @@ err:
 	atomic64_inc(&io->tx_errors);
 }
 
-/* The worker: drain tx until it stays empty (see cos_io_ctl.kicked). */
-void cos_net_work(struct work_struct *w)
+/* Drain tx until it stays empty (see cos_io_ctl.kicked); io->tx_lock. */
+void cos_net_tx(struct cos_io *io)
 {
-	struct cos_io *io = container_of(w, struct cos_io, work);
 	struct cos_io_ctl *c = io->ctl;
 	struct net_device *dev = READ_ONCE(io->dev);
 	u32 tail = io->tx_tail, head;
@@ -310,6 +310,7 @@ void cos_net_work(struct work_struct *w)
 		head = smp_load_acquire(&c->tx.head);
 		if (unlikely(head - tail > io->nslots)) {
 			atomic64_inc(&io->tx_errors);	/* a garbage index */
+			WRITE_ONCE(c->kicked, 0);	/* its next kick retries */
 			break;
 		}
 		while (tail != head) {
@@ -320,9 +321,9 @@ void cos_net_work(struct work_struct *w)
 				cond_resched();
 		}
 		WRITE_ONCE(c->kicked, 0);
-		smp_mb();	/* kicked clear before the look at head */
-		if (smp_load_acquire(&c->tx.head) == tail || xchg(&c->kicked, 1))
-			break;	/* empty, or the component kicked again */
+		smp_mb();	/* kicked clear before the last look at head */
+		if (smp_load_acquire(&c->tx.head) == tail)
+			break;
 	}
 }
 
