@@ -126,7 +126,7 @@ static void rate(const char *what, unsigned long blocks, unsigned long ns)
 {
 	unsigned long kbs = ns ? blocks * 4ULL * 1000000000ULL / ns : 0;
 
-	printc("io_cos_%s_MBps=%lu.%02lu\n", what, kbs / 1024,
+	printc("io_cos_%s_MiBps=%lu.%02lu\n", what, kbs / 1024,
 	       kbs % 1024 * 100 / 1024);
 }
 
