@@ -10,17 +10,6 @@
 
 COS_SNIPPET(spin); COS_SNIPPET(exit42);
 
-static int ioc(int fd, unsigned long cmd, void *arg)
-{
-	return ioctl(fd, cmd, arg) < 0 ? -errno : 0;
-}
-
-#define EXPECT(call, want, what) do {					\
-	int _e = (call);						\
-	tap_ok(_e == (want), "%s: %s (want %s)", what,			\
-	       _e ? strerror(-_e) : "success",				\
-	       (want) ? strerror(-(want)) : "success");			\
-} while (0)
 
 
 struct busy_arg {

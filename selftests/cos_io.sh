@@ -7,7 +7,8 @@
 #   cosv1  10.77.0.2/24  cosio-peer, where cos_ethpeer and ping run
 # The component system's MAC is 02:c0:5e:00:00:01. Storage uses the
 # guest's /dev/vda (run-vm.sh --disk: the real virtio-blk driver); without
-# it those tests are skipped.
+# it those tests are skipped. A failing device is device-mapper's "error"
+# target (dmsetup).
 set -u
 cd "$(dirname "$0")/.."
 COS=build/cos
@@ -52,7 +53,7 @@ cleanup() {
 trap cleanup EXIT
 
 echo "TAP version 13"
-echo "1..14"
+echo "1..15"
 mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug
 modprobe veth || echo "# modprobe veth failed"
 modprobe virtio_blk 2>/dev/null; sleep 0.2
@@ -163,6 +164,21 @@ else
 	diag "$T/detach.out"
 	[ $rc = 0 ] && grep -q 'T detach ok' "$T/detach.out" && stats_zero
 	ok $? "a detached device: the component's reads get -ENODEV, nothing left"
+fi
+# A device that fails every I/O: device-mapper's "error" target, 1 MiB.
+if modprobe dm-mod 2>/dev/null && command -v dmsetup >/dev/null &&
+	DM_DISABLE_UDEV=1 dmsetup create coserr --table "0 2048 error" 2>"$T/dm.err" &&
+	[ -b /dev/mapper/coserr ]; then
+	sed 's/test_main/fail_main/' components/systems/blk.sys >"$T/fail.sys"
+	sed -i "s|build/components|$PWD/build/components|" "$T/fail.sys"
+	$COS run --disk /dev/mapper/coserr "$T/fail.sys" >"$T/fail.out" 2>&1
+	rc=$?
+	diag "$T/fail.out"
+	[ $rc = 0 ] && grep -q 'T fail ok' "$T/fail.out" && stats_zero
+	ok $? "a failing device: reads and flushes get -EIO, nothing left"
+	DM_DISABLE_UDEV=1 dmsetup remove coserr
+else
+	skip "no device-mapper error target here ($(cat "$T/dm.err" 2>/dev/null))"
 fi
 echo "# $n tests: $failed failed"
 [ $failed = 0 ]

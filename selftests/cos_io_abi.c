@@ -11,15 +11,9 @@
 
 static int attach(int fd, struct cos_io_attach *a)
 {
-	return ioctl(fd, COS_IO_ATTACH, a) < 0 ? -errno : 0;
+	return ioc(fd, COS_IO_ATTACH, a);
 }
 
-#define EXPECT(call, want, what) do {					\
-	int _e = (call);						\
-	tap_ok(_e == (want), "%s: %s (want %s)", what,			\
-	       _e ? strerror(-_e) : "success",				\
-	       (want) ? strerror(-(want)) : "success");			\
-} while (0)
 
 static struct cos_io_attach req(unsigned int kind, unsigned int comp,
 				const char *name)
@@ -104,10 +98,10 @@ int main(void)
 	EXPECT(attach(fd, &a), -ENOSPC, "one attachment more than COS_IO_MAX");
 
 	d.id = 99;
-	EXPECT(ioctl(fd, COS_IO_DETACH, &d) < 0 ? -errno : 0, -ENOENT, "detach id 99");
+	EXPECT(ioc(fd, COS_IO_DETACH, &d), -ENOENT, "detach id 99");
 	d.id = 0;
-	EXPECT(ioctl(fd, COS_IO_DETACH, &d) < 0 ? -errno : 0, 0, "detach id 0");
-	EXPECT(ioctl(fd, COS_IO_DETACH, &d) < 0 ? -errno : 0, -ENODEV, "detach id 0 again");
+	EXPECT(ioc(fd, COS_IO_DETACH, &d), 0, "detach id 0");
+	EXPECT(ioc(fd, COS_IO_DETACH, &d), -ENODEV, "detach id 0 again");
 
 	close(fd);
 	unlink(file);

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/ioctl.h>
 #include "libcos.h"
 #include "snippet.h"
 
@@ -69,6 +70,20 @@ static inline int tap_exit(void)
 		return KSFT_FAIL;
 	return tap_num && tap_skipped == tap_num ? KSFT_SKIP : KSFT_PASS;
 }
+
+/* An ioctl's result: 0 or -errno. */
+static inline int ioc(int fd, unsigned long cmd, void *arg)
+{
+	return ioctl(fd, cmd, arg) < 0 ? -errno : 0;
+}
+
+/* One TAP line: @call must return exactly @want (0 or -errno). */
+#define EXPECT(call, want, what) do {					\
+	int _e = (call);						\
+	tap_ok(_e == (want), "%s: %s (want %s)", what,			\
+	       _e ? strerror(-_e) : "success",				\
+	       (want) ? strerror(-(want)) : "success");			\
+} while (0)
 
 /* Open /dev/cos or end the test program with a clear failure. */
 static inline int must_open(void)

@@ -8,6 +8,8 @@
  *                written by cos_blkpat), reads back writes to 200..263
  *                while they are gathered, in flight and read ahead, reads
  *                the last block and the one past the end (-ENXIO)
+ *   fail_main    on a device that fails every I/O (dm "error"): the read
+ *                and the flush (with the gathered write) get -EIO
  *   detach_main  reads block 0 every 5 ms until the host detaches the
  *                device: passes on -ENODEV within 30 s
  *   bench_main   reads, then writes and flushes, 64 MiB (or the device)
@@ -120,6 +122,21 @@ long detach_main(long arg)
 	printc("T detach %s read after detach: %ld (want %d), %lu reads\n",
 	       err == -ENODEV ? "ok" : "FAIL", err, -ENODEV, reads);
 	return err != -ENODEV;
+}
+
+long fail_main(long arg)
+{
+	long rerr, werr, ferr;
+
+	(void)arg;
+	rerr = blk_read(0);
+	fill(0, SEED_COS);
+	werr = blk_write(0);
+	ferr = blk_flush();
+	printc("T fail %s a failing device: read %ld, write %ld, flush %ld (want %d, 0, %d)\n",
+	       rerr == -EIO && !werr && ferr == -EIO ? "ok" : "FAIL", rerr, werr, ferr,
+	       -EIO, -EIO);
+	return !(rerr == -EIO && !werr && ferr == -EIO);
 }
 
 static void rate(const char *what, unsigned long blocks, unsigned long ns)
