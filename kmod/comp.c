@@ -10,31 +10,12 @@
 #include "sys.h"
 #include "paging.h"
 
-/*
- * The user-level capability table, a page of ours read-only to the
- * component (see cos.h), in the slot's page tables, which free it.
- */
-static void *cos_comp_map_page(struct cos_sys *sys, struct cos_comp *comp,
-			       unsigned long va, u32 prot)
-{
-	void *page = cos_sys_page_alloc(sys);
-	u64 *pte;
-
-	if (IS_ERR(page))
-		return page;
-	pte = cos_pt_lookup(sys, comp->pt_root, va);
-	if (IS_ERR(pte)) {
-		cos_sys_page_free(sys, page);
-		return pte;
-	}
-	WRITE_ONCE(*pte, __pa(page) | cos_pte_flags(prot));
-	return page;
-}
-
 static int cos_comp_map_captbl(struct cos_sys *sys, struct cos_comp *comp)
 {
-	void *tbl = cos_comp_map_page(sys, comp, comp->base + COS_CAPTBL_REGION,
-				      COS_PROT_READ);
+	/* a page of ours read-only to the component (see cos.h), in the
+	 * slot's page tables, which free it */
+	void *tbl = cos_pt_map_page(sys, comp->pt_root,
+				    comp->base + COS_CAPTBL_REGION, COS_PROT_READ);
 	unsigned int i;
 
 	if (IS_ERR(tbl))

@@ -48,23 +48,18 @@ int cos_cnt_comp_init(struct cos_sys *sys, struct cos_comp *comp)
 		sys->cnt_root = root;
 	}
 	for_each_possible_cpu(cpu) {
-		unsigned long va = cos_cnt_va(cpu, comp->id, 0) & PAGE_MASK;
-		u64 *pte = cos_pt_lookup(sys, sys->cnt_root, va);
-		void *page;
+		unsigned long va = cos_cnt_va(cpu, comp->id, 0);
+		void *page = cos_pt_map_page(sys, sys->cnt_root, va & PAGE_MASK,
+					     COS_PROT_READ | COS_PROT_WRITE);
 
-		if (IS_ERR(pte))
-			return PTR_ERR(pte);
-		if (*pte & _PAGE_PRESENT) {	/* shared with id ^ 1: zero ours */
-			memset((char *)__va(*pte & PTE_PFN_MASK) +
-			       offset_in_page(cos_cnt_va(cpu, comp->id, 0)), 0,
-			       COS_MAX_CAPS * 8);
-			continue;
-		}
-		page = cos_sys_page_alloc(sys);
-		if (IS_ERR(page))
+		if (PTR_ERR(page) == -EEXIST) {	/* shared with id ^ 1: zero ours */
+			u64 *pte = cos_pt_lookup(NULL, sys->cnt_root, va);
+
+			memset((char *)__va(*pte & PTE_PFN_MASK) + offset_in_page(va),
+			       0, COS_MAX_CAPS * 8);
+		} else if (IS_ERR(page)) {
 			return PTR_ERR(page);
-		WRITE_ONCE(*pte, __pa(page) |
-			   cos_pte_flags(COS_PROT_READ | COS_PROT_WRITE));
+		}
 	}
 	return 0;
 }

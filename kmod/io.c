@@ -55,42 +55,28 @@ static void cos_io_unmap(struct cos_io *io, unsigned int n)
 static int cos_io_map(struct cos_io *io, unsigned long va, unsigned int n)
 {
 	struct cos_sys *sys = io->sys;
-	struct cos_comp *comp = io->comp;
 	unsigned int i;
-	u64 *pte;
 
 	if (n > sys->max_pages - sys->pages)
 		return -ENOSPC;
-	for (i = 0; i < n; i++) {
-		pte = cos_pt_lookup(NULL, comp->pt_root, va + i * PAGE_SIZE);
-		if (pte && (*pte & _PAGE_PRESENT))
-			return -EEXIST;
-	}
 	io->pages = kvcalloc(n, sizeof(*io->pages), GFP_KERNEL_ACCOUNT);
 	if (!io->pages)
 		return -ENOMEM;
 	io->va = va;
 	for (i = 0; i < n; i++) {
-		void *page = cos_sys_page_alloc(sys);
+		void *page = cos_pt_map_page(sys, io->comp->pt_root,
+					     va + i * PAGE_SIZE,
+					     COS_PROT_READ | COS_PROT_WRITE);
 
-		if (IS_ERR(page))
-			goto unwind;
-		pte = cos_pt_lookup(sys, comp->pt_root, va + i * PAGE_SIZE);
-		if (IS_ERR(pte)) {
-			cos_sys_page_free(sys, page);
-			goto unwind;
+		if (IS_ERR(page)) {
+			cos_io_unmap(io, i);	/* EEXIST: the component's memory */
+			return PTR_ERR(page);
 		}
-		WRITE_ONCE(*pte, __pa(page) |
-			   cos_pte_flags(COS_PROT_READ | COS_PROT_WRITE));
 		io->pages[i] = page;
 	}
 	io->nr_pages = n;
 	io->ctl = io->pages[0];
 	return 0;
-
-unwind:
-	cos_io_unmap(io, i);
-	return -ENOMEM;
 }
 
 /* Pages of the region for @req, and its layout in ctl. */

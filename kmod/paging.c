@@ -112,6 +112,26 @@ u64 cos_pte_flags(u32 prot)
  * top-level entries of vmalloc and module space), the counter slot, and
  * the slot entries of its member components.
  */
+/*
+ * A zeroed page of @sys's budget mapped at @va, with @prot, in the tables
+ * under @root, which own it (cos_pt_free frees it). Its kernel address;
+ * ERR_PTR(-EEXIST) if @va is mapped already, or another error.
+ */
+void *cos_pt_map_page(struct cos_sys *sys, u64 *root, unsigned long va, u32 prot)
+{
+	u64 *pte = cos_pt_lookup(sys, root, va);
+	void *page;
+
+	if (IS_ERR(pte))
+		return pte;
+	if (*pte & _PAGE_PRESENT)
+		return ERR_PTR(-EEXIST);
+	page = cos_sys_page_alloc(sys);
+	if (!IS_ERR(page))
+		WRITE_ONCE(*pte, __pa(page) | cos_pte_flags(prot));
+	return page;
+}
+
 int cos_pd_init(struct cos_sys *sys, struct cos_pd *pd)
 {
 	u64 *pgd = cos_sys_page_alloc(sys);

@@ -21,6 +21,7 @@ struct cos_comp;
 u64 *cos_pt_lookup(struct cos_sys *sys, u64 *root, unsigned long va);
 void cos_pt_free(struct cos_sys *sys, u64 *root);
 u64 cos_pte_flags(u32 prot);
+void *cos_pt_map_page(struct cos_sys *sys, u64 *root, unsigned long va, u32 prot);
 
 int cos_pd_init(struct cos_sys *sys, struct cos_pd *pd);
 void cos_pd_add(struct cos_pd *pd, struct cos_comp *comp);

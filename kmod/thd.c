@@ -170,18 +170,11 @@ int cos_thd_stack_map(struct cos_sys *sys, struct cos_comp *comp,
 	if (lo + COS_THD_STACK_SIZE > comp->end)
 		return -EINVAL;
 	for (va = lo + PAGE_SIZE; va < lo + COS_THD_STACK_SIZE; va += PAGE_SIZE) {
-		u64 *pte = cos_pt_lookup(sys, comp->pt_root, va);
-		void *page;
+		void *page = cos_pt_map_page(sys, comp->pt_root, va,
+					     COS_PROT_READ | COS_PROT_WRITE);
 
-		if (IS_ERR(pte))
-			return PTR_ERR(pte);
-		if (*pte & _PAGE_PRESENT)
-			continue;
-		page = cos_sys_page_alloc(sys);
-		if (IS_ERR(page))
-			return PTR_ERR(page);
-		WRITE_ONCE(*pte, __pa(page) |
-			   cos_pte_flags(COS_PROT_READ | COS_PROT_WRITE));
+		if (IS_ERR(page) && PTR_ERR(page) != -EEXIST)
+			return PTR_ERR(page);	/* mapped already is fine */
 	}
 	*top = lo + COS_THD_STACK_SIZE;
 	return 0;

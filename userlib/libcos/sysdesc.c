@@ -416,28 +416,44 @@ static int sd_thread(int fd, struct cos_sysdesc *sd, int ci, uint64_t fn,
  * the kernel to give it (checked there). The table must lie in the file
  * bytes of a writable segment. 1 if written, 0 if @c has none, or -EINVAL.
  */
-static int sd_write_names(const struct cos_sysdesc *sd, struct cos_sd_comp *c,
-			  char *err, size_t errlen)
+/*
+ * The initialised writable data of @c's image at symbol @sym, @size
+ * bytes: where the loader writes before mapping. NULL if it has none.
+ */
+static void *sd_image_data(struct cos_sd_comp *c, const char *sym, size_t size)
 {
-	char names[COS_NAMES_MAX][COS_NAME_LEN] = { { 0 } };
 	const struct cos_elf_seg *s;
 	uint64_t at;
 	int i;
 
-	if (cos_elf_symbol(&c->elf, COS_NAMES_SYM, &at))
-		return 0;
+	if (cos_elf_symbol(&c->elf, sym, &at))
+		return NULL;
 	for (i = 0, s = c->elf.seg; i < c->elf.nseg; i++, s++)
 		if ((s->prot & COS_PROT_WRITE) && at >= s->vaddr &&
-		    s->filesz >= sizeof(names) && at - s->vaddr <= s->filesz - sizeof(names))
-			break;
-	if (i == c->elf.nseg)
+		    s->filesz >= size && at - s->vaddr <= s->filesz - size)
+			return (char *)c->img + s->offset + (at - s->vaddr);
+	return NULL;
+}
+
+static int sd_write_names(const struct cos_sysdesc *sd, struct cos_sd_comp *c,
+			  char *err, size_t errlen)
+{
+	char names[COS_NAMES_MAX][COS_NAME_LEN] = { { 0 } };
+	uint64_t at;
+	void *dst;
+	int i;
+
+	if (cos_elf_symbol(&c->elf, COS_NAMES_SYM, &at))
+		return 0;
+	dst = sd_image_data(c, COS_NAMES_SYM, sizeof(names));
+	if (!dst)
 		return sd_fail(err, errlen, sd->file, c->line,
 			       "%s: %s is not %zu bytes of initialised writable data",
 			       c->path, COS_NAMES_SYM, sizeof(names));
 	for (i = 0; i < sd->ncomps; i++)
 		memcpy(names[i], sd->comps[i].name,
 		       strnlen(sd->comps[i].name, COS_NAME_LEN - 1));
-	memcpy((char *)c->img + s->offset + (at - s->vaddr), names, sizeof(names));
+	memcpy(dst, names, sizeof(names));
 	return 1;
 }
 
@@ -460,25 +476,6 @@ int cos_sd_set_io(struct cos_sysdesc *sd, int blk, const char *name, int vdev,
 			memcpy(io->mac, mac, sizeof(io->mac));
 	}
 	return found;
-}
-
-/*
- * The initialised writable data of @c's image at symbol @sym, @size
- * bytes: where the loader writes before mapping. NULL if it has none.
- */
-static void *sd_image_data(struct cos_sd_comp *c, const char *sym, size_t size)
-{
-	const struct cos_elf_seg *s;
-	uint64_t at;
-	int i;
-
-	if (cos_elf_symbol(&c->elf, sym, &at))
-		return NULL;
-	for (i = 0, s = c->elf.seg; i < c->elf.nseg; i++, s++)
-		if ((s->prot & COS_PROT_WRITE) && at >= s->vaddr &&
-		    s->filesz >= size && at - s->vaddr <= s->filesz - size)
-			return (char *)c->img + s->offset + (at - s->vaddr);
-	return NULL;
 }
 
 /* Attach the description's devices (ids 0, 1, ... as the loader wrote). */
