@@ -25,6 +25,14 @@
  *      stack of the syscall fast path.
  *  I5. The component can never reach a Linux system-call entry: LSTAR,
  *      CSTAR, SYSENTER_EIP and vector 0x80 all point here.
+ *  I6. Every way back to user mode (iretq here, each sysretq here and in
+ *      kmod/fastpath.S) runs CLEAR_CPU_BUFFERS first: VERW where Linux
+ *      set X86_FEATURE_CLEAR_CPU_BUF (MDS, TAA, MMIO, RFDS, TSA), as
+ *      Linux's own exit to user mode does; a patched-out jump elsewhere.
+ *  I7. The run loop's C code never sees a component's value in a
+ *      register: cos_exit_to_loop clears the caller-saved GPRs (the
+ *      callee-saved ones are the run loop's own, from its stack), as
+ *      Linux's PUSH_AND_CLEAR_REGS does before it calls C.
  */
 #include <linux/linkage.h>
 #include <asm/segment.h>
@@ -103,6 +111,7 @@ SYM_FUNC_START(cos_enter_component)
 	addq	$(COS_HW_RIP - COS_HW_VECTOR), %rsp
 	/* An NMI from here to iretq sees kernel CS with the user GS: Linux's
 	 * paranoid NMI entry handles that, as for its own exit path. */
+	CLEAR_CPU_BUFFERS			/* I6 */
 	swapgs
 	iretq
 SYM_FUNC_END(cos_enter_component)
@@ -116,6 +125,17 @@ SYM_CODE_START_LOCAL(cos_exit_to_loop)
 	movq	CPU_VAR(COS_CPU_HOST_RSP), %rsp
 	/* Return-stack mitigations the CPU needs on kernel entry. */
 	UNTRAIN_RET
+	/* I7: no component value stays in a register C may use (the
+	 * callee-saved ones are the run loop's, popped below). */
+	xorl	%eax, %eax
+	xorl	%ecx, %ecx
+	xorl	%edx, %edx
+	xorl	%esi, %esi
+	xorl	%edi, %edi
+	xorl	%r8d, %r8d
+	xorl	%r9d, %r9d
+	xorl	%r10d, %r10d
+	xorl	%r11d, %r11d
 	popq	%r15
 	popq	%r14
 	popq	%r13
@@ -129,7 +149,7 @@ SYM_CODE_END(cos_exit_to_loop)
  * cos_entry_syscall - MSR_LSTAR in component mode (64-bit syscall).
  *
  * Fast path: COS_OP_NULL (RAX == 0) returns 0 straight away with sysretq,
- * touching neither the stack nor GS (user RSP and user GS are live here;
+ * touching neither the stack nor GS (only the CPU-buffer clearing of I6) (user RSP and user GS are live here;
  * see I4 for why that is safe). RCX (return RIP) is always canonical: the
  * last page below user_va_end is never mapped, so sysret cannot #GP in
  * ring 0 (the Intel SYSRET hazard).
@@ -140,29 +160,16 @@ SYM_CODE_END(cos_exit_to_loop)
 SYM_CODE_START(cos_entry_syscall)
 	ENDBR
 	testq	%rax, %rax
-	jnz	.Lsyscall_lb
+	jnz	.Lsyscall_op
+	CLEAR_CPU_BUFFERS
 	sysretq
-	/*
-	 * COS_OP_BENCH_LB: the hardware lower bound of an invocation, for
-	 * `cos bench invoke` only: swap to the other of two page tables that
-	 * both map the caller (cos_cpu.lb_cr3, set by the run loop) and
-	 * return; syscall, swapgs, CR3 load and sysret, nothing else.
-	 */
-.Lsyscall_lb:
+.Lsyscall_op:
 	cmpq	$COS_HW_OP_INVOKE, %rax
 	je	cos_fastpath_invoke		/* kmod/fastpath.S */
 	cmpq	$COS_HW_OP_RETURN, %rax
 	je	cos_fastpath_return
 	cmpq	$COS_HW_OP_BENCH_LB, %rax
-	jne	cos_syscall_slow
-	swapgs
-	movq	CPU_VAR(COS_CPU_LB_CR3), %rax
-	xchgq	%rax, CPU_VAR(COS_CPU_LB_CR3 + 8)
-	movq	%rax, CPU_VAR(COS_CPU_LB_CR3)
-	movq	%rax, %cr3
-	swapgs
-	xorl	%eax, %eax
-	sysretq
+	je	cos_fastpath_bench_lb
 SYM_INNER_LABEL(cos_syscall_slow, SYM_L_GLOBAL)
 	swapgs
 	lfence				/* no speculation with the user GS */
@@ -322,13 +329,13 @@ SYM_CODE_END(cos_idt_stubs)
 /**
  * cos_call_idt_handler - run Linux's IDT handler for an event that arrived
  * in component mode, as if it had interrupted this function.
- * @handler (%rdi): the handler's address from Linux's IDT (or
- *		    asm_exc_nmi_noist for an NMI).
+ * @handler (%rdi): the handler's address from Linux's IDT (an external
+ *		    interrupt's: not for IST vectors, see cos_deliver_nmi).
  *
  * Builds the frame the CPU would push for an interrupt in kernel mode
  * (SS, RSP, RFLAGS with IF clear as now, CS, and RIP through the call) and
- * calls the handler, which returns here with iretq. KVM delivers interrupts
- * and NMIs that exit a guest the same way.
+ * calls the handler, which returns here with iretq. KVM delivers external
+ * interrupts that exit a guest the same way.
  */
 SYM_FUNC_START(cos_call_idt_handler)
 	pushq	%rbp
@@ -343,3 +350,21 @@ SYM_FUNC_START(cos_call_idt_handler)
 	popq	%rbp
 	RET
 SYM_FUNC_END(cos_call_idt_handler)
+
+/**
+ * cos_deliver_nmi - hand Linux an NMI that arrived in component mode.
+ *
+ * Called by the run loop with interrupts disabled, after the NMI left
+ * component mode through cos_user_event (NMIs are still blocked: no iret
+ * has run since). `int $2` enters vector 2's gate of the loaded IDT with
+ * its IST stack, as a hardware NMI from kernel mode would; the module's
+ * stub jumps to Linux's handler from kernel mode (I2), which runs its
+ * nested-NMI protocol on the NMI stack and irets here, unblocking NMIs.
+ * This needs nothing exported: KVM delivered NMIs of a guest the same
+ * way before Linux grew asm_exc_nmi_noist (KVM_INTEL only, renamed in
+ * 6.2).
+ */
+SYM_FUNC_START(cos_deliver_nmi)
+	int	$2
+	RET
+SYM_FUNC_END(cos_deliver_nmi)

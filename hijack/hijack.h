@@ -16,8 +16,9 @@
  *    syscall that leaves the fast path, sysenter); it then returns with the
  *    registers saved and regs->vector telling why. Interrupts disabled on
  *    entry and on return; this CPU's cos_cpu.regs_end must point past regs.
- *  - cos_call_idt_handler() runs Linux's handler for an interrupt or NMI
- *    that arrived in component mode, as if it had hit kernel code here.
+ *  - cos_call_idt_handler() runs Linux's handler for an interrupt that
+ *    arrived in component mode, as if it had hit kernel code here;
+ *    cos_deliver_nmi() does the same for an NMI.
  *
  * Locking: all of the above are per-CPU and run with interrupts disabled;
  * no locks. The IDT and the table of Linux's handlers are read-only after
@@ -44,9 +45,8 @@ struct cos_cpu {
 	unsigned long host_rsp;		/* run loop's stack in cos_enter_component */
 	unsigned long scratch;
 	unsigned long linux_cr3;	/* CR3 a loaded PD replaced, else 0 */
-	/* Two CR3 values the lower-bound benchmark op swaps between; both
-	 * map the running component (set by the run loop on every entry). */
-	unsigned long lb_cr3[2];
+	unsigned long user_gs;		/* the GS base every entry into
+					 * component mode gets on this CPU */
 	void *thd;			/* running thread (kmod's struct cos_thd) */
 	unsigned long pcid;		/* PCID bits for CR3 loads of PDs */
 	void *sys;			/* its system (compared, never followed) */
@@ -76,6 +76,7 @@ unsigned long cos_linux_handler(unsigned int vector);
 /* entry.S */
 void cos_enter_component(struct cos_hw_regs *regs);
 void cos_call_idt_handler(unsigned long handler);
+void cos_deliver_nmi(void);
 
 /* Per-CPU vector state for debugfs: what the hardware holds right now. */
 struct cos_cpu_vectors {

@@ -22,9 +22,9 @@
 #define COS_CPU_REGS_END	0
 #define COS_CPU_HOST_RSP	8
 #define COS_CPU_SCRATCH		16
-#define COS_CPU_LB_CR3		32	/* two words */
-#define COS_CPU_THD		48
-#define COS_CPU_PCID		56
+#define COS_CPU_USER_GS		32
+#define COS_CPU_THD		40
+#define COS_CPU_PCID		48
 
 /* Size of one IDT stub; the stubs form an array in entry.S. */
 #define COS_IDT_STUB_SIZE	32

@@ -137,7 +137,7 @@ static void __init_or_module cos_layout_checks(void)
 	BUILD_BUG_ON(offsetof(struct cos_cpu, regs_end) != COS_CPU_REGS_END);
 	BUILD_BUG_ON(offsetof(struct cos_cpu, host_rsp) != COS_CPU_HOST_RSP);
 	BUILD_BUG_ON(offsetof(struct cos_cpu, scratch) != COS_CPU_SCRATCH);
-	BUILD_BUG_ON(offsetof(struct cos_cpu, lb_cr3) != COS_CPU_LB_CR3);
+	BUILD_BUG_ON(offsetof(struct cos_cpu, user_gs) != COS_CPU_USER_GS);
 	BUILD_BUG_ON(offsetof(struct cos_cpu, thd) != COS_CPU_THD);
 	BUILD_BUG_ON(offsetof(struct cos_cpu, pcid) != COS_CPU_PCID);
 }

@@ -112,7 +112,6 @@ out_unlock:
 void cos_comp_destroy(struct cos_sys *sys, struct cos_comp *comp)
 {
 	cos_pd_leave(sys, comp);
-	cos_pd_release(sys, &comp->lb_twin);
 	cos_pt_free(sys, comp->pt_root);
 	kfree(comp->caps);
 	sys->comps[comp->id] = NULL;

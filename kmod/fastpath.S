@@ -26,10 +26,27 @@
  *  F5. The caller is thd->comp only if the syscall came from its code;
  *      from a server function called directly inside one PD, the slow
  *      path finds the caller by the ip (cos_thd_running_comp).
+ *  F7. Every path starts with its precondition checks, each a branch to
+ *      the slow path, which checks the same things in C (inv.c) and
+ *      returns the error; past the marked point of no return nothing
+ *      branches back.
+ *  F8. A capability id is used for a load only after it is masked to 0
+ *      when the bounds check was mispredicted (Spectre v1: the cmp/sbb/
+ *      and form of array_index_nospec).
+ *  F9. No user-visible CPU state crosses a PD: the server gets the
+ *      kernel's GS base (the CPU's counter area, cos_cpu.user_gs), FS
+ *      base 0 and PKRU 0, and the caller gets back exactly what it had
+ *      (saved in its frame); callee-saved registers come back from the
+ *      frame and every other register is cleared or an argument. FPU
+ *      threads take the slow path, which switches their FPU state
+ *      (fpu.c); without FSGSBASE everything takes the slow path.
  */
 #include <linux/linkage.h>
 #include <asm/percpu.h>
 #include <asm/processor-flags.h>
+#include <asm/cpufeatures.h>
+#include <asm/alternative.h>
+#include <asm/nospec-branch.h>
 #include <asm/ibt.h>
 #include "layout.h"
 #include "fastpath.h"
@@ -42,13 +59,17 @@
 /**
  * cos_fastpath_invoke - COS_OP_INVOKE: RDI = capability id, RSI, RDX, R10,
  * R8 = arguments. Falls back to the slow path for a capability the caller
- * does not hold or a full invocation stack (inv.c returns the error).
+ * does not hold, a full invocation stack, an FPU thread (inv.c switches
+ * its FPU state) or a CPU without FSGSBASE (inv.c and run.c move the FS
+ * base with MSRs there).
  */
 SYM_CODE_START(cos_fastpath_invoke)
 	ENDBR
 	swapgs
 	movq	%rsp, CPU_VAR(COS_CPU_SCRATCH)		/* user RSP */
 	movq	CPU_VAR(COS_CPU_THD), %rsp		/* RSP = thd (F3) */
+
+	/* Preconditions (F7): any one false, and the slow path decides. */
 	movq	COS_THD_COMP(%rsp), %rax		/* RAX = client */
 	cmpq	COS_COMP_BASE(%rax), %rcx		/* called from its code? */
 	jb	.Linvoke_slow				/* (or a direct callee's) */
@@ -56,9 +77,16 @@ SYM_CODE_START(cos_fastpath_invoke)
 	jae	.Linvoke_slow
 	cmpq	COS_COMP_NR_CAPS(%rax), %rdi
 	jae	.Linvoke_slow
+	sbbq	%r9, %r9				/* F8: all ones here, */
+	andq	%r9, %rdi				/* 0 if mispredicted */
 	movq	COS_THD_DEPTH(%rsp), %r9
 	cmpq	$COS_INV_DEPTH_MAX, %r9
 	jae	.Linvoke_slow
+	testl	$COS_THD_FPU, COS_THD_FLAGS(%rsp)
+	jnz	.Linvoke_slow
+	ALTERNATIVE "jmp .Linvoke_slow", "", X86_FEATURE_FSGSBASE
+
+	/* Point of no return: nothing below goes back to the slow path. */
 
 	/* Push the caller's frame: thd->inv[depth++] (F6: seq odd). */
 	lock incq COS_THD_SEQ(%rsp)
@@ -80,8 +108,26 @@ SYM_CODE_START(cos_fastpath_invoke)
 	movq	COS_THD_PD(%rbp), %rbx
 	movq	%rbx, COS_FR_PD(%rsp)			/* the PD the caller ran in */
 
+	/* F9: the caller's FS base and PKRU go with its frame; the server
+	 * starts with the kernel's (0 and 0). */
+	rdfsbase %rbx
+	movq	%rbx, COS_FR_FS(%rsp)
+	xorl	%ebx, %ebx
+	wrfsbase %rbx
+	movq	%rax, %r15				/* R15 = client */
+	ALTERNATIVE "jmp .Linvoke_pkru_done", "", X86_FEATURE_OSPKE
+	movq	%rdx, %r14
+	xorl	%ecx, %ecx
+	rdpkru
+	movq	%rax, COS_FR_PKRU(%rsp)
+	xorl	%eax, %eax
+	xorl	%edx, %edx
+	wrpkru
+	movq	%r14, %rdx
+.Linvoke_pkru_done:
+
 	/* The capability: count it, find the server and its entry. */
-	movq	COS_COMP_CAPS(%rax), %rbx
+	movq	COS_COMP_CAPS(%r15), %rbx
 	leaq	(%rdi,%rdi,4), %r13
 	leaq	(%rbx,%r13,8), %rbx			/* RBX = &caps[id] */
 	lock incq COS_CAP_INVOCATIONS(%rbx)		/* exact across CPUs */
@@ -95,7 +141,7 @@ SYM_CODE_START(cos_fastpath_invoke)
 	movq	%rdx, %rsi
 	movq	%r10, %rdx
 	movq	%r8, %r10
-	movl	COS_COMP_ID(%rax), %r8d
+	movl	COS_COMP_ID(%r15), %r8d
 
 	/* Into the server's protection domain, as it is now. */
 	movq	COS_COMP_PD(%r12), %rax
@@ -106,15 +152,18 @@ SYM_CODE_START(cos_fastpath_invoke)
 	incq	COS_THD_SEQ(%rbp)			/* F6: even, CR3 switched */
 
 	movq	COS_THD_ID(%rbp), %rax			/* the thread id */
+	movq	CPU_VAR(COS_CPU_USER_GS), %r13		/* F9: the counter area */
 	xorl	%ebx, %ebx
 	xorl	%ebp, %ebp
 	xorl	%r12d, %r12d
-	xorl	%r13d, %r13d
 	xorl	%r14d, %r14d
 	xorl	%r15d, %r15d
 	movl	$(X86_EFLAGS_IF | X86_EFLAGS_FIXED), %r11d
 	xorl	%esp, %esp				/* no stack: the entry stub takes one */
+	CLEAR_CPU_BUFFERS
 	swapgs
+	wrgsbase %r13
+	xorl	%r13d, %r13d
 	sysretq
 
 .Linvoke_slow:
@@ -126,18 +175,26 @@ SYM_CODE_END(cos_fastpath_invoke)
 
 /**
  * cos_fastpath_return - COS_OP_RETURN: RDI, RSI = the return words. Falls
- * back to the slow path (a fault) when there is nothing to return to.
+ * back to the slow path when there is nothing to return to (a fault), a
+ * fault handler runs, for an FPU thread, or without FSGSBASE.
  */
 SYM_CODE_START(cos_fastpath_return)
 	ENDBR
 	swapgs
 	movq	%rsp, CPU_VAR(COS_CPU_SCRATCH)
 	movq	CPU_VAR(COS_CPU_THD), %rsp		/* RSP = thd (F3) */
+
+	/* Preconditions (F7). */
 	movq	COS_THD_DEPTH(%rsp), %rax
 	testq	%rax, %rax
 	jz	.Lreturn_slow
 	cmpq	$0, COS_THD_HANDLER(%rsp)	/* a fault handler runs: C tracks it */
 	jne	.Lreturn_slow
+	testl	$COS_THD_FPU, COS_THD_FLAGS(%rsp)
+	jnz	.Lreturn_slow
+	ALTERNATIVE "jmp .Lreturn_slow", "", X86_FEATURE_FSGSBASE
+
+	/* Point of no return. */
 
 	/* Pop the caller's frame: thd->inv[--depth] (F6: seq odd). */
 	lock incq COS_THD_SEQ(%rsp)
@@ -157,6 +214,18 @@ SYM_CODE_START(cos_fastpath_return)
 	movq	%rcx, %cr3
 	incq	COS_THD_SEQ(%rsp)			/* F6: even, CR3 switched */
 
+	/* F9: the caller's FS base and PKRU, as its frame kept them. */
+	movq	COS_FR_FS(%rax), %rcx
+	wrfsbase %rcx
+	ALTERNATIVE "jmp .Lreturn_pkru_done", "", X86_FEATURE_OSPKE
+	movq	%rax, %r8
+	movq	COS_FR_PKRU(%r8), %rax
+	xorl	%ecx, %ecx
+	xorl	%edx, %edx
+	wrpkru
+	movq	%r8, %rax
+.Lreturn_pkru_done:
+
 	movq	COS_FR_BX(%rax), %rbx
 	movq	COS_FR_BP(%rax), %rbp
 	movq	COS_FR_R12(%rax), %r12
@@ -166,14 +235,17 @@ SYM_CODE_START(cos_fastpath_return)
 	movq	COS_FR_IP(%rax), %rcx			/* sysret RIP */
 	movq	COS_FR_FLAGS(%rax), %r11		/* sysret RFLAGS */
 	movq	COS_FR_SP(%rax), %rsp			/* the caller's stack */
+	movq	CPU_VAR(COS_CPU_USER_GS), %r9		/* F9: the counter area */
 	movq	%rdi, %rax
 	movq	%rsi, %rdx
 	xorl	%esi, %esi
 	xorl	%edi, %edi
 	xorl	%r8d, %r8d
-	xorl	%r9d, %r9d
 	xorl	%r10d, %r10d
+	CLEAR_CPU_BUFFERS
 	swapgs
+	wrgsbase %r9
+	xorl	%r9d, %r9d
 	sysretq
 
 .Lreturn_slow:
@@ -182,3 +254,39 @@ SYM_CODE_START(cos_fastpath_return)
 	swapgs
 	jmp	cos_syscall_slow
 SYM_CODE_END(cos_fastpath_return)
+
+/**
+ * cos_fastpath_bench_lb - COS_OP_BENCH_LB, the hardware lower bound of an
+ * invocation for `cos bench invoke`: syscall, swapgs, a CR3 load, swapgs,
+ * sysret. Only for a thread created with COS_THD_BENCH_LB (possible only
+ * with the module parameter bench=1) at depth 0: it swaps between the
+ * two PDs in thd->bench (its PD and a private clone of it, both its own
+ * and valid while the thread lives: MPD operations are refused in a
+ * system with such a thread). Anything else is an unknown op: a fault.
+ */
+SYM_CODE_START(cos_fastpath_bench_lb)
+	ENDBR
+	swapgs
+	movq	%rsp, CPU_VAR(COS_CPU_SCRATCH)
+	movq	CPU_VAR(COS_CPU_THD), %rsp
+	cmpq	$0, COS_THD_DEPTH(%rsp)
+	jne	.Lbench_slow
+	movq	COS_THD_BENCH(%rsp), %rsp
+	testq	%rsp, %rsp
+	jz	.Lbench_slow
+	movq	COS_LB_CR3(%rsp), %rax
+	xchgq	%rax, COS_LB_CR3+8(%rsp)
+	movq	%rax, COS_LB_CR3(%rsp)
+	orq	CPU_VAR(COS_CPU_PCID), %rax
+	movq	%rax, %cr3
+	movq	CPU_VAR(COS_CPU_SCRATCH), %rsp
+	swapgs
+	xorl	%eax, %eax
+	sysretq
+
+.Lbench_slow:
+	movq	CPU_VAR(COS_CPU_SCRATCH), %rsp
+	movl	$COS_OP_BENCH_LB, %eax
+	swapgs
+	jmp	cos_syscall_slow
+SYM_CODE_END(cos_fastpath_bench_lb)

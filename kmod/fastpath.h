@@ -15,7 +15,9 @@
 #define COS_THD_HANDLER		(COS_HW_SIZE + 24)
 #define COS_THD_PD		(COS_HW_SIZE + 32)
 #define COS_THD_SEQ		(COS_HW_SIZE + 40)
-#define COS_THD_INV		(COS_HW_SIZE + 48)
+#define COS_THD_FLAGS		(COS_HW_SIZE + 48)	/* u32 */
+#define COS_THD_BENCH		(COS_HW_SIZE + 56)
+#define COS_THD_INV		(COS_HW_SIZE + 64)
 
 /* struct cos_inv_frame */
 #define COS_FR_COMP		0
@@ -29,7 +31,12 @@
 #define COS_FR_R14		64
 #define COS_FR_R15		72
 #define COS_FR_PD		80
-#define COS_FR_SIZE		88
+#define COS_FR_FS		88
+#define COS_FR_PKRU		96
+#define COS_FR_SIZE		104
+
+/* struct cos_bench_lb */
+#define COS_LB_CR3		0
 
 /* struct cos_comp */
 #define COS_COMP_PD		0

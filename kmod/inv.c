@@ -12,6 +12,7 @@
 #include <asm/processor-flags.h>
 #include "sys.h"
 #include "fastpath.h"
+#include "fpu.h"
 
 /* fastpath.S reads these structs by hand. */
 static inline void cos_fastpath_layout_checks(void)
@@ -23,6 +24,11 @@ static inline void cos_fastpath_layout_checks(void)
 	BUILD_BUG_ON(offsetof(struct cos_thd, inv) != COS_THD_INV);
 	BUILD_BUG_ON(offsetof(struct cos_thd, pd) != COS_THD_PD);
 	BUILD_BUG_ON(offsetof(struct cos_thd, seq) != COS_THD_SEQ);
+	BUILD_BUG_ON(offsetof(struct cos_thd, flags) != COS_THD_FLAGS);
+	BUILD_BUG_ON(offsetof(struct cos_thd, bench) != COS_THD_BENCH);
+	BUILD_BUG_ON(offsetof(struct cos_inv_frame, fs_base) != COS_FR_FS);
+	BUILD_BUG_ON(offsetof(struct cos_inv_frame, pkru) != COS_FR_PKRU);
+	BUILD_BUG_ON(offsetof(struct cos_bench_lb, cr3) != COS_LB_CR3);
 	BUILD_BUG_ON(offsetof(struct cos_inv_frame, pd) != COS_FR_PD);
 	BUILD_BUG_ON(offsetof(struct cos_pd, pa) != COS_PD_PA);
 	BUILD_BUG_ON(sizeof(struct cos_inv_frame) != COS_FR_SIZE);
@@ -59,6 +65,20 @@ static void cos_inv_regs_reset(struct cos_hw_regs *r, unsigned long ip,
 	r->flags = flags;
 	r->cs = __USER_CS;
 	r->ss = __USER_DS;
+}
+
+/*
+ * A fresh activation (a server, a fault handler) starts with the kernel's
+ * user CPU state: FS base 0, PKRU 0 and, for an FPU thread, the FPU init
+ * state; run.c gives it the GS base at entry. What the caller had is in
+ * its frame (fastpath.S F9 does the same).
+ */
+static void cos_inv_user_state_reset(struct cos_thd *thd)
+{
+	thd->fs_base = 0;
+	thd->pkru = 0;
+	if (thd->flags & COS_THD_FPU)
+		cos_fpu_reset(thd, thd->depth);
 }
 
 /*
@@ -107,7 +127,9 @@ void cos_inv_invoke(struct cos_thd *thd)
 		.bx = r->bx, .bp = r->bp, .r12 = r->r12, .r13 = r->r13,
 		.r14 = r->r14, .r15 = r->r15,
 		.pd = thd->pd ? thd->pd : client->pd,
+		.fs_base = thd->fs_base, .pkru = thd->pkru,
 	};
+	cos_inv_user_state_reset(thd);	/* the server's: the kernel's */
 	thd->pd_fresh = true;	/* the server's PD, loaded at entry */
 	cos_thd_seq_end(thd);
 	cos_inv_regs_reset(r, cap->entry, 0, X86_EFLAGS_IF | X86_EFLAGS_FIXED);
@@ -149,6 +171,8 @@ int cos_inv_return(struct cos_thd *thd, unsigned long ret0, unsigned long ret1)
 	r->r13 = f->r13;
 	r->r14 = f->r14;
 	r->r15 = f->r15;
+	thd->fs_base = f->fs_base;	/* the caller's own, and its FPU */
+	thd->pkru = f->pkru;		/* state at thd->depth (fpu.c) */
 	thd->comp = f->comp;
 	if (thd->depth < thd->handler_level)
 		thd->handler_level = 0;	/* the fault handler has returned */
@@ -170,6 +194,7 @@ bool cos_inv_fault_handler(struct cos_thd *thd, unsigned long address)
 	    thd->handler_level == thd->depth)
 		return false;
 	thd->handler_level = thd->depth;
+	cos_inv_user_state_reset(thd);
 	cos_inv_regs_reset(r, thd->comp->fault_entry, 0,
 			   X86_EFLAGS_IF | X86_EFLAGS_FIXED);
 	r->di = vector;

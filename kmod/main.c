@@ -10,6 +10,7 @@
 #include "dev.h"
 #include "stats.h"
 #include "io.h"
+#include "fpu.h"
 
 static int __init cos_init(void)
 {
@@ -18,6 +19,7 @@ static int __init cos_init(void)
 	err = cos_hijack_init();
 	if (err)
 		return err;
+	cos_fpu_init();
 	cos_debugfs_init();
 	err = cos_io_init();
 	if (err)

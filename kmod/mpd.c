@@ -195,10 +195,7 @@ static struct cos_pd *cos_thd_settle(struct cos_thd *thd)
 
 static void cos_thd_load_pd(struct cos_thd *thd, struct cos_pd *pd)
 {
-	unsigned long cr3 = cos_cr3_value(pd->pa);
-
 	cos_cr3_load(pd->pa);
-	this_cpu_write(cos_cpu.lb_cr3[0], cr3);
 	thd->pd = pd;
 }
 
@@ -230,7 +227,7 @@ void cos_thd_enter_pd(struct cos_thd *thd)
 /*
  * IPI callback: a CPU running a thread of ours flushes its TLB (reloading
  * CR3) and, if it got here from component mode, settles its thread (R4)
- * now rather than at its next entry. The BENCH_LB twin is dropped.
+ * now rather than at its next entry.
  */
 static void cos_pd_resync(void *unused)
 {
@@ -247,7 +244,6 @@ static void cos_pd_resync(void *unused)
 	}
 	cr3 = __read_cr3();
 	write_cr3(cr3);		/* flush, whether or not the PD changed */
-	c->lb_cr3[0] = c->lb_cr3[1] = cr3;
 }
 
 /*
@@ -500,6 +496,9 @@ long cos_pd_op(struct cos_sys *sys, u32 op, u32 i0, u32 i1, u32 flags,
 		goto out;
 	err = -EINVAL;
 	if (pair && c0 == c1)
+		goto out;
+	err = -EBUSY;		/* the lower-bound benchmark's PDs stay */
+	if (sys->nr_bench && op != COS_PD_POLICY)
 		goto out;
 	switch (op) {
 	case COS_PD_POLICY:

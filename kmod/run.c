@@ -5,8 +5,8 @@
  * The loop, KVM style:
  *
  *   check in (sys->lock), save the host's user state (segments, FS/GS
- *   bases, PKRU; FPU for COS_THD_FPU), register the preempt notifier and
- *   install the vectors on this CPU, arm the budget timer;
+ *   bases, PKRU), register the preempt notifier and install the vectors
+ *   on this CPU, arm the budget timer;
  *   loop (interrupts off at the top):
  *	signal pending -> COS_EXIT_SIGNAL; budget gone -> COS_EXIT_BUDGET;
  *	need_resched -> cond_resched() with interrupts on, again;
@@ -31,7 +31,7 @@
 #include <asm/desc.h>
 #include <asm/idtentry.h>
 #include <asm/mce.h>
-#include <asm/fpu/api.h>
+#include <asm/fsgsbase.h>
 #include <asm/special_insns.h>
 #include <asm/debugreg.h>
 #include <asm/irq_vectors.h>
@@ -41,6 +41,7 @@
 #include "io.h"
 #include "paging.h"
 #include "stats.h"
+#include "fpu.h"
 
 /* What the host had in the registers a component can change. */
 struct cos_host_state {
@@ -58,7 +59,7 @@ struct cos_run_ctx {
 	bool sched;			/* COS_RUN_SCHED */
 	unsigned long cr0;		/* Linux's CR0 (TS clear) */
 	struct cos_host_state host;
-	bool fpu;
+	bool fpu;			/* COS_THD_FPU: fpu.c at each entry */
 	bool budget_expired;
 	u64 slow_entries;
 };
@@ -85,35 +86,53 @@ static void cos_host_save(struct cos_run_ctx *ctx)
 		h->pkru = rdpkru();
 }
 
-static void cos_comp_bases_load(struct cos_thd *thd)
+/*
+ * The user CPU state of @thd's current activation into the registers, at
+ * every entry into component mode (interrupts off): its FS base and PKRU
+ * (thd, or the frames of inv.c), and the kernel's GS base, the counter
+ * area of this CPU (counters.c). Whatever a component did to these
+ * registers never reaches another activation: fastpath.S does the same
+ * for the invocations it handles.
+ */
+static void cos_user_state_load(struct cos_thd *thd, unsigned long gs)
 {
-	wrmsrl(MSR_FS_BASE, thd->fs_base);
-	wrmsrl(MSR_KERNEL_GS_BASE, thd->gs_base);
+	if (cos_has_fsgsbase())
+		wrfsbase(thd->fs_base);
+	else
+		wrmsrl(MSR_FS_BASE, thd->fs_base);
+	this_cpu_write(cos_cpu.user_gs, gs);
+	wrmsrl(MSR_KERNEL_GS_BASE, gs);	/* the user GS while in the kernel */
+	if (boot_cpu_has(X86_FEATURE_OSPKE))
+		wrpkru(thd->pkru);
+}
+
+/* ... and back into @thd at every exit (interrupts off). */
+static void cos_user_state_save(struct cos_thd *thd)
+{
+	if (cos_has_fsgsbase())
+		thd->fs_base = rdfsbase();
+	else
+		rdmsrl(MSR_FS_BASE, thd->fs_base);
+	if (boot_cpu_has(X86_FEATURE_OSPKE))
+		thd->pkru = rdpkru();
 }
 
 static void cos_comp_state_load(struct cos_run_ctx *ctx)
 {
 	struct cos_host_state *h = &ctx->host;
 
-	/* Selectors first (a selector load resets its base), then bases. */
+	/* Null selectors: a selector load would reset a base we set. */
 	if (h->fs)
 		loadsegment(fs, 0);
 	if (h->gs)
 		load_gs_index(0);
-	cos_comp_bases_load(ctx->thd);
 }
 
 static void cos_host_restore(struct cos_run_ctx *ctx)
 {
 	struct cos_host_state *h = &ctx->host;
-	struct cos_thd *thd = ctx->thd;
 	unsigned short sel;
 
-	if (cos_has_fsgsbase()) {
-		/* The component may have moved its own bases. */
-		rdmsrl(MSR_FS_BASE, thd->fs_base);
-		rdmsrl(MSR_KERNEL_GS_BASE, thd->gs_base);
-	}
 	savesegment(ds, sel);
 	if (sel != h->ds)
 		loadsegment(ds, h->ds);
@@ -133,14 +152,11 @@ static void cos_host_restore(struct cos_run_ctx *ctx)
 }
 
 /*
- * The scheduler made ctx->thd current instead of @prev: its FS base (the
- * GS base is set at every entry). Interrupts off.
+ * The scheduler made ctx->thd current instead of @prev. Its user CPU
+ * state is loaded at its next entry like any thread's. Interrupts off.
  */
 static void cos_run_switched(struct cos_run_ctx *ctx, struct cos_thd *prev)
 {
-	if (cos_has_fsgsbase())
-		rdmsrl(MSR_FS_BASE, prev->fs_base);
-	wrmsrl(MSR_FS_BASE, ctx->thd->fs_base);
 	cos_thd_sanitize(ctx->thd);
 }
 
@@ -148,14 +164,10 @@ static void cos_run_switched(struct cos_run_ctx *ctx, struct cos_thd *prev)
 
 static void cos_sched_in(struct preempt_notifier *pn, int cpu)
 {
-	struct cos_run_ctx *ctx = container_of(pn, struct cos_run_ctx, pn);
 	unsigned long flags;
 
 	local_irq_save(flags);
-	cos_vectors_install();
-	/* Without FSGSBASE Linux restores the host's bases on switch-in. */
-	if (!cos_has_fsgsbase())
-		cos_comp_bases_load(ctx->thd);
+	cos_vectors_install();	/* the thread's state: at its next entry */
 	local_irq_restore(flags);
 }
 
@@ -352,31 +364,27 @@ static enum cos_next cos_enter_once(struct cos_run_ctx *ctx,
 				    unsigned long *cr2, unsigned long *dr6)
 {
 	struct cos_thd *thd = ctx->thd;
-	unsigned long vec, gs;
+	unsigned long vec;
 
-	if (ctx->fpu) {
-		if (test_thread_flag(TIF_NEED_FPU_LOAD))
-			switch_fpu_return();
-	} else {
+	if (ctx->fpu)
+		cos_fpu_enter(thd);	/* fpu.c: this activation's state */
+	else
 		write_cr0(ctx->cr0 | X86_CR0_TS);	/* FPU use is #NM */
-	}
 	this_cpu_write(cos_cpu.thd, thd);	/* before CR3: mpd.c looks */
 	this_cpu_write(cos_cpu.sys, thd->sys);
 	cos_thd_enter_pd(thd);		/* mpd.c: R1, R4; CR3 */
-	gs = cos_cnt_area(smp_processor_id());	/* counters.c */
-	if (unlikely(thd->gs_base != gs)) {
-		thd->gs_base = gs;
-		wrmsrl(MSR_KERNEL_GS_BASE, gs);
-	}
-	this_cpu_write(cos_cpu.lb_cr3[1], thd->comp->lb_twin.pgd ?
-		       cos_cr3_value(cos_pd_pa(&thd->comp->lb_twin)) :
-		       this_cpu_read(cos_cpu.lb_cr3[0]));
+	cos_user_state_load(thd, cos_cnt_area(smp_processor_id()));
 	this_cpu_write(cos_cpu.regs_end, (unsigned long)(&thd->hw + 1));
 	this_cpu_write(cos_cpu.pcid, cos_cr3_value(0));
 
 	cos_enter_component(&thd->hw);
 
-	if (!ctx->fpu)
+	/* The fast path may have moved the thread: ctx->thd is the same
+	 * thread, at whatever depth it is now. */
+	cos_user_state_save(thd);
+	if (ctx->fpu)
+		cos_fpu_exit(thd);
+	else
 		write_cr0(ctx->cr0);
 	vec = thd->hw.vector;
 	if (likely(vec >= FIRST_EXTERNAL_VECTOR && vec < NR_VECTORS &&
@@ -390,7 +398,7 @@ static enum cos_next cos_enter_once(struct cos_run_ctx *ctx,
 	switch (vec) {
 	case X86_TRAP_NMI:
 		atomic64_inc(&cos_stats.nmis);
-		cos_call_idt_handler((unsigned long)asm_exc_nmi_noist);
+		cos_deliver_nmi();	/* entry.S: int $2, Linux's handler */
 		return COS_AGAIN;
 	case X86_TRAP_MC: {
 		/* As KVM does: report it as if it hit user mode. */
@@ -463,7 +471,9 @@ static int cos_run_check_in(struct cos_sys *sys, struct cos_run *run,
 
 	mutex_lock(&sys->lock);
 	thd = cos_thd_get(sys, run->thd);
-	if (!thd)
+	if (sys->sched.thd)
+		err = -EPERM;	/* configured since cos_ioctl_run looked */
+	else if (!thd)
 		err = -ENOENT;
 	else if (atomic_cmpxchg(&thd->running, 0, 1))
 		err = -EBUSY;
@@ -498,7 +508,8 @@ long cos_ioctl_run(struct cos_sys *sys, void __user *arg)
 	if (ctx.sched && run.thd)
 		return -EINVAL;
 	if (!ctx.sched && READ_ONCE(sys->sched.thd))
-		return -EPERM;		/* its scheduler runs the threads */
+		return -EPERM;		/* its scheduler runs the threads (and
+					 * again under sys->lock at check-in) */
 	err = ctx.sched ? cos_sched_run_begin(sys, &thd) :
 			  cos_run_check_in(sys, &run, &thd);
 	if (err)
@@ -515,8 +526,6 @@ long cos_ioctl_run(struct cos_sys *sys, void __user *arg)
 	atomic64_inc(&cos_stats.runs);
 
 	cos_host_save(&ctx);
-	if (ctx.fpu)
-		fpu_swap_kvm_fpstate(&thd->fpu, true);
 
 	cos_preempt_notifiers_enable();
 	preempt_notifier_init(&ctx.pn, &cos_preempt_ops);
@@ -545,8 +554,6 @@ long cos_ioctl_run(struct cos_sys *sys, void __user *arg)
 	local_irq_enable();
 
 	hrtimer_cancel(&ctx.budget);
-	if (ctx.fpu)
-		fpu_swap_kvm_fpstate(&thd->fpu, false);
 	if (ctx.sched) {
 		if (run.exit_reason != COS_EXIT_FAULT)
 			run.thd = ctx.thd->id;

@@ -24,7 +24,6 @@
 #include <linux/cpumask.h>
 #include <linux/atomic.h>
 #include <linux/types.h>
-#include <asm/fpu/api.h>
 #include "hijack.h"
 #include "uapi/cos.h"
 
@@ -66,17 +65,34 @@ struct cos_comp {
 	unsigned long base, end;	/* [base, end) may be mapped */
 	struct cos_ucap *captbl;	/* the user-level table (read-only page) */
 	u64 *pt_root;			/* table the slot entry points to */
-	struct cos_pd lb_twin;		/* COS_THD_BENCH_LB: a copy of pd */
 	unsigned long fault_entry;	/* its fault handler, or 0 */
 	bool policy;			/* may change PDs (COS_OP_PD) */
 };
 
-/* What COS_OP_INVOKE saves of the caller, restored by COS_OP_RETURN. */
+/*
+ * What COS_OP_INVOKE saves of the caller, restored by COS_OP_RETURN: its
+ * callee-saved registers and the user CPU state that belongs to the
+ * caller's activation (FS base, PKRU; the FPU state of an FPU thread is
+ * in fpu.c's areas), so that none of it crosses into the server or back.
+ */
 struct cos_inv_frame {
 	struct cos_comp *comp;
 	unsigned long ip, sp, flags;
 	unsigned long bx, bp, r12, r13, r14, r15;
 	struct cos_pd *pd;		/* the PD the caller ran in */
+	unsigned long fs_base;
+	unsigned long pkru;
+};
+
+/*
+ * COS_THD_BENCH_LB (module parameter bench=1 only): the two CR3 values
+ * COS_OP_BENCH_LB swaps between, the thread's PD and a private clone of
+ * it. Valid while the thread lives: cos_pd_op refuses every MPD
+ * operation in a system with such a thread (sys->nr_bench).
+ */
+struct cos_bench_lb {
+	unsigned long cr3[2];		/* read by fastpath.S */
+	struct cos_pd twin;
 };
 
 /*
@@ -94,19 +110,25 @@ struct cos_thd {
 	unsigned long handler_level;	/* depth at which a fault handler runs, 0 */
 	struct cos_pd *pd;		/* the PD it runs in (NULL: not yet) */
 	unsigned long seq;		/* odd while pd/depth/inv[].pd change */
+	u32 flags;			/* COS_THD_* */
+	u32 state;			/* COS_THD_LIVE .. (sched.c) */
+	struct cos_bench_lb *bench;	/* COS_THD_BENCH_LB only */
 	struct cos_inv_frame inv[COS_INV_DEPTH_MAX];
 	/* Set by the slow paths (inv.c) for the next entry, which applies
 	 * them with CR3 (cos_thd_enter_pd): */
 	struct cos_pd *pd_next;		/* a return: the caller's PD */
 	bool pd_fresh;			/* an invocation: the server's PD */
 	void *args;			/* its argument region (one page) */
-	unsigned long fs_base, gs_base;
+	/* The user CPU state of its current activation while it is not
+	 * in component mode (run.c saves it at every exit and loads it at
+	 * every entry); the callers' are in their frames. The GS base is
+	 * not here: every entry gets the kernel's (cos_cpu.user_gs). */
+	unsigned long fs_base;
+	u32 pkru;
+	void *fpu;			/* COS_THD_FPU only: fpu.c's areas */
 	struct cos_sys *sys;
 	struct cos_comp *home;		/* where it was created (depth 0) */
-	u32 flags;			/* COS_THD_* */
-	u32 state;			/* COS_THD_LIVE .. (sched.c) */
 	atomic_t running;
-	struct fpu_guest fpu;		/* COS_THD_FPU only */
 };
 
 /* cos_thd.state: changes only in the run loop of the system's scheduler
@@ -159,6 +181,7 @@ struct cos_sys {
 	u64 *cnt_root;			/* the counter slot's table (counters.c) */
 	cpumask_var_t resync;		/* mpd.c: CPUs to resync (sys->lock) */
 	unsigned int nr_running;
+	unsigned int nr_bench;		/* COS_THD_BENCH_LB threads: no MPD */
 	unsigned long pages, max_pages;
 	struct cos_sched sched;
 	struct cos_io *ios[COS_IO_MAX];	/* io.c (sys->lock) */

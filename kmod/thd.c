@@ -2,14 +2,25 @@
 /*
  * thd.c - component threads: creation and register access.
  */
+#include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <asm/segment.h>
 #include <asm/processor-flags.h>
-#include <asm/fpu/api.h>
 #include "sys.h"
 #include "stats.h"
 #include "paging.h"
+#include "fpu.h"
+
+/*
+ * The lower-bound benchmark's machinery (COS_THD_BENCH_LB, COS_OP_BENCH_LB)
+ * exists only when the module is loaded with bench=1; it cannot be turned
+ * on later.
+ */
+static bool cos_bench;
+module_param_named(bench, cos_bench, bool, 0444);
+MODULE_PARM_DESC(bench,
+	"Allow COS_THD_BENCH_LB threads for `cos bench invoke` (default off; such a system refuses MPD operations)");
 
 /* RFLAGS bits a component may own; IF is always set, IOPL always 0. */
 #define COS_USER_RFLAGS (X86_EFLAGS_CF | X86_EFLAGS_PF | X86_EFLAGS_AF | \
@@ -65,7 +76,39 @@ static void cos_thd_to_regs(const struct cos_thd *thd, struct cos_regs *u)
 	u->rip = r->ip;
 	u->rflags = r->flags;
 	u->fs_base = thd->fs_base;
-	u->gs_base = thd->gs_base;
+	u->gs_base = 0;		/* the kernel's, set at every entry */
+}
+
+/* A private clone of @comp's PD for COS_OP_BENCH_LB (fastpath.S). */
+static int cos_thd_bench_init(struct cos_sys *sys, struct cos_thd *thd,
+			      struct cos_comp *comp)
+{
+	struct cos_bench_lb *b;
+	int err;
+
+	b = kzalloc(sizeof(*b), GFP_KERNEL_ACCOUNT);
+	if (!b)
+		return -ENOMEM;
+	err = cos_pd_clone(sys, comp->pd, &b->twin);
+	if (err) {
+		kfree(b);
+		return err;
+	}
+	b->cr3[0] = cos_pd_pa(comp->pd);
+	b->cr3[1] = cos_pd_pa(&b->twin);
+	thd->bench = b;
+	sys->nr_bench++;
+	return 0;
+}
+
+static void cos_thd_bench_release(struct cos_sys *sys, struct cos_thd *thd)
+{
+	if (!thd->bench)
+		return;
+	cos_pd_release(sys, &thd->bench->twin);
+	kfree(thd->bench);
+	thd->bench = NULL;
+	sys->nr_bench--;
 }
 
 /*
@@ -87,7 +130,7 @@ struct cos_thd *cos_thd_new(struct cos_sys *sys, struct cos_comp *comp,
 			if (free_id == COS_MAX_THDS)
 				free_id = id;
 		} else if (sys->thds[id]->state == COS_THD_FREE &&
-			   !(sys->thds[id]->flags & COS_THD_FPU)) {
+			   !sys->thds[id]->bench) {
 			thd = sys->thds[id];
 			break;
 		}
@@ -115,11 +158,13 @@ struct cos_thd *cos_thd_new(struct cos_sys *sys, struct cos_comp *comp,
 	err = cos_regs_to_thd(thd, regs);
 	if (err)
 		goto out_free;
-	err = -ENOMEM;
-	if ((flags & COS_THD_FPU) && !fpu_alloc_guest_fpstate(&thd->fpu))
-		goto out_free;
-	if ((flags & COS_THD_BENCH_LB) && !comp->lb_twin.pgd) {
-		err = cos_pd_clone(sys, comp->pd, &comp->lb_twin);
+	if (flags & COS_THD_FPU) {
+		err = cos_fpu_alloc(thd);
+		if (err)
+			goto out_free;
+	}
+	if (flags & COS_THD_BENCH_LB) {
+		err = cos_thd_bench_init(sys, thd, comp);
 		if (err)
 			goto out_fpu;
 	}
@@ -128,7 +173,7 @@ struct cos_thd *cos_thd_new(struct cos_sys *sys, struct cos_comp *comp,
 		if (IS_ERR(thd->args)) {
 			err = PTR_ERR(thd->args);
 			thd->args = NULL;
-			goto out_fpu;
+			goto out_bench;
 		}
 		err = cos_args_map_thd(sys, thd);
 		if (err)
@@ -142,9 +187,10 @@ struct cos_thd *cos_thd_new(struct cos_sys *sys, struct cos_comp *comp,
 out_args:
 	cos_sys_page_free(sys, thd->args);
 	thd->args = NULL;
+out_bench:
+	cos_thd_bench_release(sys, thd);
 out_fpu:
-	if (flags & COS_THD_FPU)
-		fpu_free_guest_fpstate(&thd->fpu);
+	cos_fpu_free(thd);
 out_free:
 	if (sys->thds[thd->id] == thd) {	/* a reused one stays free */
 		thd->state = COS_THD_FREE;
@@ -191,8 +237,8 @@ void cos_thd_free(struct cos_thd *thd)
 	thd->pd_next = NULL;
 	thd->depth = 0;
 	cos_thd_seq_end(thd);
-	if (thd->flags & COS_THD_FPU)
-		fpu_free_guest_fpstate(&thd->fpu);
+	cos_fpu_free(thd);
+	/* a bench twin stays until the system ends (cos_thd_destroy) */
 	thd->flags = 0;
 	thd->state = COS_THD_FREE;
 }
@@ -208,6 +254,8 @@ long cos_ioctl_thd_create(struct cos_sys *sys, void __user *arg)
 		return -EFAULT;
 	if (req.flags & ~(COS_THD_FPU | COS_THD_BENCH_LB))
 		return -EINVAL;
+	if ((req.flags & COS_THD_BENCH_LB) && !cos_bench)
+		return -EPERM;		/* load the module with bench=1 */
 
 	mutex_lock(&sys->lock);
 	err = -ENOENT;
@@ -273,8 +321,8 @@ void cos_thd_destroy(struct cos_thd *thd)
 {
 	struct cos_sys *sys = thd->sys;
 
-	if (thd->flags & COS_THD_FPU)
-		fpu_free_guest_fpstate(&thd->fpu);
+	cos_fpu_free(thd);
+	cos_thd_bench_release(sys, thd);
 	cos_sys_page_free(sys, thd->args);
 	sys->thds[thd->id] = NULL;
 	sys->nr_thds--;

@@ -4,14 +4,18 @@
  * on a migrating thread: ping-pong across 2, 3 and 10 components, argument
  * and return fidelity, the caller's id, recursion and the depth limit,
  * capabilities not held or forged, jumps into another PD, a faulting server
- * unwound to its client, a stray return, and a system of 100 components.
+ * unwound to its client, a stray return, a system of 100 components, and
+ * no user CPU state (GS/FS base, PKRU, x87/SSE/AVX) crossing a PD either
+ * way on the fast path and (FPU threads) the slow path.
  */
+#include <sched.h>
 #include "harness.h"
 
 COS_SNIPPET(inv_echo); COS_SNIPPET(inv_args); COS_SNIPPET(inv_chain);
 COS_SNIPPET(inv_loop); COS_SNIPPET(inv_star); COS_SNIPPET(inv_rec);
 COS_SNIPPET(inv_badcap); COS_SNIPPET(inv_jump); COS_SNIPPET(inv_faulty);
 COS_SNIPPET(inv_survive); COS_SNIPPET(inv_stray_return); COS_SNIPPET(inv_captbl);
+COS_SNIPPET(cpu_client); COS_SNIPPET(cpu_server);
 extern const uint64_t inv_rec_serve_off, inv_faulty_at_off, inv_stray_return_at_off;
 extern const uint64_t inv_captbl_at_off;
 
@@ -296,9 +300,70 @@ static void test_hundred(void)
 	close(s.fd);
 }
 
+/*
+ * cpu_client sets its own GS and FS base, PKRU and FPU registers and
+ * invokes cpu_server three times (snippets.S); the server must see only
+ * the kernel's state (GS base: the counter area of the CPU, FS base 0,
+ * PKRU 0, FPU init state) and its garbage must not come back. A thread
+ * without COS_THD_FPU takes the fast path, an FPU thread the slow path.
+ */
+static void test_cpu_state(int fpu)
+{
+	struct cos_version v;
+	struct cos_bare_opts o = { .slot = 1, .thd_flags = fpu ? COS_THD_FPU : 0 };
+	struct cos_regs regs;
+	struct cos_run r;
+	struct sys s;
+	uint64_t flags = 0, area;
+	cpu_set_t cpus;
+	int ok;
+
+	sys_open(&s);
+	cos_get_version(s.fd, &v);
+	if (!(v.features & COS_FEAT_FSGSBASE)) {
+		tap_skip(fpu ? "CPU state across PDs, FPU thread" : "CPU state across PDs",
+			 "no FSGSBASE");
+		close(s.fd);
+		return;
+	}
+	if (v.features & COS_FEAT_PKU)
+		flags |= 1;
+	if (fpu) {
+		flags |= 2;
+		if (__builtin_cpu_supports("avx"))
+			flags |= 4;
+	}
+	/* One CPU: the GS base is the counter area of CPU 0. */
+	CPU_ZERO(&cpus);
+	CPU_SET(0, &cpus);
+	sched_setaffinity(0, sizeof(cpus), &cpus);
+	area = ((uint64_t)(256 - COS_CNT_SLOT_FROM_TOP) << v.slot_shift) +
+	       COS_CNT_OFFSET;
+	ok = !cos_bare_load(s.fd, SNIP(cpu_client), &o, &s.c[0]);
+	s.n = ok;
+	ok = ok && add(&s, SNIP(cpu_server), 0) == 1 && cap(&s, 0, 1, 0) == 0 &&
+	     !set_regs0(&s, flags, 0, 0, 0) && !run0(&s, &r) &&
+	     !cos_thd_get_regs(s.fd, s.c[0].thd, &regs);
+	tap_ok(ok && exited(&r, 0) && regs.rbx == area && regs.rbp == 0 &&
+	       regs.r12 == 0 && regs.r13 == 0 && regs.r14 == 0 && regs.r15 == 0,
+	       "%s (%s%s%s): server saw GS %#llx (want %#llx) FS %#llx PKRU %#llx XMM0 %#llx FSW %#llx YMM0hi %#llx, all 0 but GS; client's own came back (status %llu, want 0)",
+	       fpu ? "FPU thread, slow path" : "fast path",
+	       flags & 1 ? "PKRU" : "no PKU", flags & 2 ? ", x87/SSE" : "",
+	       flags & 4 ? ", AVX" : "",
+	       (unsigned long long)regs.rbx, (unsigned long long)area,
+	       (unsigned long long)regs.rbp, (unsigned long long)regs.r12,
+	       (unsigned long long)regs.r13, (unsigned long long)regs.r14,
+	       (unsigned long long)regs.r15, (unsigned long long)r.exit.status);
+	CPU_ZERO(&cpus);
+	CPU_SET(0, &cpus);
+	CPU_SET(1, &cpus);
+	sched_setaffinity(0, sizeof(cpus), &cpus);
+	close(s.fd);
+}
+
 int main(void)
 {
-	tap_plan(16);
+	tap_plan(18);
 	test_chain(2, 20000);
 	test_chain(3, 5000);
 	test_chain(10, 1000);
@@ -312,6 +377,8 @@ int main(void)
 	test_stray_return();
 	test_hundred();
 	test_captbl();
+	test_cpu_state(0);
+	test_cpu_state(1);
 	tap_ok(stat_of("systems") == 0 && stat_of("pages") == 0 &&
 	       stat_of("threads") == 0, "nothing left allocated");
 	return tap_exit();

@@ -555,6 +555,160 @@ SNIPPET_END e_sysenter32_tf
 	ud2
 .endm
 
+/* ---- no CPU state crosses a PD (cos_inv test_cpu_state) ---------------
+ * cpu_client: R12 = flags (1: PKU, 2: FPU thread, 4: AVX). It sets FS base
+ * 0x1111000, GS base 0x2222000, PKRU 0xc, x87 (one push), XMM0/XMM1 and
+ * YMM0's upper half, then invokes cap 0 (cpu_server) with ops 0, 1, 2
+ * and keeps what the server saw: RBX, RBP = its GS, FS base; R12, R13 =
+ * its PKRU, XMM0; R14, R15 = its x87 status word, YMM0 upper half. Then
+ * it checks its own state came back and exits 0, or 100 + a bit per
+ * difference (1 FS, 2 GS, 4 PKRU, 8 XMM0, 16 XMM1, 32 x87, 64 YMM0).
+ */
+#define CPU_PATTERN	0x5555aaaa5555aaaa
+SNIPPET cpu_client
+	pushq	%r12				/* 8(%rsp): flags */
+	rdgsbase %rax
+	pushq	%rax				/* (%rsp): the GS base it got */
+	movq	$0x1111000, %rax
+	wrfsbase %rax
+	movq	$0x2222000, %rax
+	wrgsbase %rax
+	testq	$1, 8(%rsp)
+	jz	1f
+	xorl	%ecx, %ecx
+	xorl	%edx, %edx
+	movl	$0xc, %eax
+	wrpkru
+1:	testq	$2, 8(%rsp)
+	jz	2f
+	fld1
+	movabsq	$CPU_PATTERN, %rax
+	movq	%rax, %xmm0
+	movq	%rax, %xmm1
+	testq	$4, 8(%rsp)
+	jz	2f
+	vinsertf128 $1, %xmm0, %ymm0, %ymm0
+2:	xorl	%edi, %edi
+	xorl	%esi, %esi
+	movq	8(%rsp), %rdx
+	INVOKE
+	movq	%rax, %rbx
+	movq	%rdx, %rbp
+	xorl	%edi, %edi
+	movl	$1, %esi
+	movq	8(%rsp), %rdx
+	INVOKE
+	movq	%rax, %r12
+	movq	%rdx, %r13
+	xorl	%edi, %edi
+	movl	$2, %esi
+	movq	8(%rsp), %rdx
+	INVOKE
+	movq	%rax, %r14
+	movq	%rdx, %r15
+
+	xorl	%edi, %edi
+	rdfsbase %rax
+	cmpq	$0x1111000, %rax
+	je	3f
+	orl	$1, %edi
+3:	rdgsbase %rax
+	cmpq	(%rsp), %rax
+	je	4f
+	orl	$2, %edi
+4:	testq	$1, 8(%rsp)
+	jz	5f
+	xorl	%ecx, %ecx
+	rdpkru
+	cmpl	$0xc, %eax
+	je	5f
+	orl	$4, %edi
+5:	testq	$2, 8(%rsp)
+	jz	8f
+	movabsq	$CPU_PATTERN, %rcx
+	movq	%xmm0, %rax
+	cmpq	%rcx, %rax
+	je	6f
+	orl	$8, %edi
+6:	movq	%xmm1, %rax
+	cmpq	%rcx, %rax
+	je	7f
+	orl	$16, %edi
+7:	fnstsw	%ax
+	andl	$0x3800, %eax			/* TOP: 7 after one push */
+	cmpl	$0x3800, %eax
+	je	71f
+	orl	$32, %edi
+71:	testq	$4, 8(%rsp)
+	jz	8f
+	vextractf128 $1, %ymm0, %xmm2
+	movq	%xmm2, %rax
+	cmpq	%rcx, %rax
+	je	8f
+	orl	$64, %edi
+8:	testl	%edi, %edi
+	jz	9f
+	addl	$100, %edi
+9:	movl	$COS_OP_EXIT, %eax
+	syscall
+	ud2
+SNIPPET_END cpu_client
+
+/* cpu_server: RDI = op, RSI = the client's flags; no stack. Reports what
+ * it sees (see cpu_client), then sets FS/GS base 0x3333000, PKRU 0x30,
+ * x87, XMM0/XMM1 and YMM0 to garbage and returns. */
+SNIPPET cpu_server
+	movq	%rsi, %r9
+	cmpq	$1, %rdi
+	je	1f
+	cmpq	$2, %rdi
+	je	2f
+	rdgsbase %rdi
+	rdfsbase %rsi
+	jmp	4f
+1:	xorl	%edi, %edi
+	xorl	%esi, %esi
+	testq	$1, %r9
+	jz	3f
+	xorl	%ecx, %ecx
+	rdpkru
+	movl	%eax, %edi
+3:	testq	$2, %r9
+	jz	4f
+	movq	%xmm0, %rsi
+	jmp	4f
+2:	xorl	%edi, %edi
+	xorl	%esi, %esi
+	testq	$2, %r9
+	jz	4f
+	fnstsw	%ax
+	movzwl	%ax, %edi
+	testq	$4, %r9
+	jz	4f
+	vextractf128 $1, %ymm0, %xmm2
+	movq	%xmm2, %rsi
+4:	movq	$0x3333000, %rax
+	wrfsbase %rax
+	wrgsbase %rax
+	testq	$1, %r9
+	jz	5f
+	xorl	%ecx, %ecx
+	xorl	%edx, %edx
+	movl	$0x30, %eax
+	wrpkru
+5:	testq	$2, %r9
+	jz	6f
+	fldpi
+	fldpi
+	movabsq	$0xbadbadbadbad, %rax
+	movq	%rax, %xmm0
+	movq	%rax, %xmm1
+	testq	$4, %r9
+	jz	6f
+	vinsertf128 $1, %xmm0, %ymm0, %ymm0
+6:	RETURN
+SNIPPET_END cpu_server
+
 /* Server: RET0 = a0 + 3*a1 + 5*a2 + 7*a3, RET1 = caller id | depth << 32. */
 SNIPPET inv_echo
 	SERVER_STACK inv_echo
