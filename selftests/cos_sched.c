@@ -26,6 +26,7 @@
 
 static const char *const tests[] = {
 	"ops", "prio", "rr", "runaway", "lock", "lock_fast", "events", "timed", "async",
+	"cpustate",
 };
 #define NTESTS	(int)(sizeof(tests) / sizeof(tests[0]))
 

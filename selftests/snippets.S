@@ -709,6 +709,34 @@ SNIPPET cpu_server
 6:	RETURN
 SNIPPET_END cpu_server
 
+/* ---- the lower-bound benchmark op (cos_bench_lb) ------------------------
+ * lb_self: RBX round trips of COS_OP_BENCH_LB, then exit 0.
+ * lb_client: invoke cap 0 once, exit with what it returned.
+ * lb_server: COS_OP_BENCH_LB inside an invocation (depth 1), then return 7. */
+SNIPPET lb_self
+1:	movl	$COS_OP_BENCH_LB, %eax
+	syscall
+	decq	%rbx
+	jnz	1b
+	EXIT(0)
+SNIPPET_END lb_self
+
+SNIPPET lb_client
+	xorl	%edi, %edi
+	INVOKE
+	movq	%rax, %rdi
+	movl	$COS_OP_EXIT, %eax
+	syscall
+	ud2
+SNIPPET_END lb_client
+
+SNIPPET lb_server
+	movl	$COS_OP_BENCH_LB, %eax
+	syscall
+	movl	$7, %edi
+	RETURN
+SNIPPET_END lb_server
+
 /* Server: RET0 = a0 + 3*a1 + 5*a2 + 7*a3, RET1 = caller id | depth << 32. */
 SNIPPET inv_echo
 	SERVER_STACK inv_echo

@@ -426,6 +426,75 @@ static void test_ops(void)
 	       sw, cr, de, rc, id, EPERM, t1);
 }
 
+/* ---- no CPU state crosses threads ------------------------------------------ */
+
+/*
+ * A worker sets hostile user CPU state (GS and FS base, and with PKU a
+ * PKRU that write-protects every page) and spins on a read until told to
+ * stop, so the tick preempts it and upcalls the scheduler many times: the
+ * scheduler thread and this driver must run with their own state (with
+ * the worker's PKRU the scheduler's first push would fault and the system
+ * die), and the worker must find its own FS base and PKRU again.
+ */
+static volatile int cs_stop;
+static volatile unsigned long cs_seen;	/* worker: what it found, written after */
+
+static int cs_has(unsigned int ebx_bit, unsigned int ecx_bit)
+{
+	unsigned int a = 7, b, c = 0, d;
+
+	asm volatile("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d));
+	return (ebx_bit && (b & ebx_bit)) || (ecx_bit && (c & ecx_bit));
+}
+
+static long cs_worker(long pku)
+{
+	unsigned long fs, gs, hostile = 0x10000, fs_after;
+	unsigned int pkru_after = 0;
+
+	asm volatile("rdfsbase %0; rdgsbase %1" : "=r"(fs), "=r"(gs));
+	asm volatile("wrfsbase %0; wrgsbase %0" : : "r"(hostile) : "memory");
+	if (pku)
+		asm volatile("wrpkru" : : "a"(0xaaaaaaaau), "c"(0), "d"(0) : "memory");
+	while (!cs_stop)
+		;		/* reads only: every write would fault */
+	if (pku) {
+		asm volatile("rdpkru" : "=a"(pkru_after) : "c"(0) : "rdx");
+		asm volatile("wrpkru" : : "a"(0), "c"(0), "d"(0) : "memory");
+	}
+	asm volatile("rdfsbase %0" : "=r"(fs_after));
+	/* the GS base is the kernel's after any kernel entry: take it back */
+	asm volatile("wrfsbase %0; wrgsbase %1" : : "r"(fs), "r"(gs) : "memory");
+	cs_seen = (fs_after == hostile) | (!pku || pkru_after == 0xaaaaaaaau) << 1;
+	worker_done();
+	return 0;
+}
+
+static void test_cpu_state(void)
+{
+	int pku = cs_has(0, 1u << 4), ok;	/* CPUID.7.ECX.OSPKE */
+	unsigned long fs, gs;
+	unsigned int pkru = 0;
+
+	if (!cs_has(1u << 0, 0)) {		/* CPUID.7.EBX.FSGSBASE */
+		result("cpustate", 1, "skipped: no FSGSBASE\n");
+		return;
+	}
+	cs_stop = 0;
+	cs_seen = 0;
+	spawn(cs_worker, pku, 5);
+	sleep_ms(300);		/* about 30 ticks of the worker's spinning */
+	asm volatile("rdfsbase %0; rdgsbase %1" : "=r"(fs), "=r"(gs));
+	if (pku)
+		asm volatile("rdpkru" : "=a"(pkru) : "c"(0) : "rdx");
+	cs_stop = 1;
+	ok = join(5000) && cs_seen == 3 && fs == 0 && gs != 0x10000 &&
+	     pkru == 0;
+	result("cpustate", ok, "%s: driver saw FS %#lx GS %s PKRU %#x; worker kept its own (%lu, want 3)\n",
+	       pku ? "PKRU" : "no PKU", fs, gs == 0x10000 ? "the worker's" : "its own",
+	       pkru, cs_seen);
+}
+
 /* ---- the driver ---------------------------------------------------------------- */
 
 long cos_main(unsigned long base, unsigned long data)
@@ -446,6 +515,7 @@ long cos_main(unsigned long base, unsigned long data)
 	test_events(cos_now());
 	test_timed();
 	test_async();
+	test_cpu_state();
 	printc("done: %d failed\n", failures);
 	return failures;
 }

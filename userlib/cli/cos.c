@@ -517,6 +517,9 @@ static int bench_snippet_ex(const void *code, size_t len, unsigned int flags,
 	}
 	if (err) {
 		fprintf(stderr, "%s: bench: %s\n", prog, strerror(-err));
+		if (err == -EPERM && (flags & COS_THD_BENCH_LB))
+			fprintf(stderr, "%s: the lower-bound benchmark needs the module loaded with bench=1 (insmod cos.ko bench=1)\n",
+				prog);
 		return 1;
 	}
 	run.thd = bare.thd;
