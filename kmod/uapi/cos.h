@@ -23,7 +23,7 @@
 #endif
 
 #define COS_ABI_MAJOR	2
-#define COS_ABI_MINOR	2
+#define COS_ABI_MINOR	3
 
 /* ---- COS_VERSION ------------------------------------------------------ */
 #define COS_FEAT_LA57	(1ull << 0)	/* 5-level paging: slots are 2^48 bytes */
@@ -243,13 +243,17 @@ struct cos_regs {
 #endif
 
 /*
- * COS_THD_FPU: the thread gets an FPU/SSE/AVX state of its own. Without it
- * the FPU is off in component mode (CR0.TS): the first FPU or SSE
- * instruction is a #NM fault exit. Components are built without FPU use.
+ * COS_THD_FPU: the thread gets an FPU/SSE/AVX state of its own in each
+ * activation: its own at depth 0, the init state in every server it
+ * invokes (dropped when the server returns), so no FPU register crosses
+ * a PD. Such a thread invokes through the slow path. Without the flag the
+ * FPU is off in component mode (CR0.TS): the first FPU or SSE instruction
+ * is a #NM fault exit. Components are built without FPU use.
  */
 #define COS_THD_FPU	(1 << 0)
-/* Benchmark: give the thread's component a second top-level page table so
- * that COS_OP_BENCH_LB really switches page tables. */
+/* Benchmark only (module parameter bench=1, else -EPERM): the thread gets
+ * a private clone of its component's PD, and COS_OP_BENCH_LB at depth 0
+ * swaps between the two. Its system refuses MPD operations (-EBUSY). */
 #define COS_THD_BENCH_LB (1 << 1)
 
 #ifndef __ASSEMBLER__
