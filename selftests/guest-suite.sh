@@ -58,7 +58,7 @@ main)
 	load_unload_cycles
 	insmod cos.ko; result $([ -c /dev/cos ] && echo 1 || echo 0) "insmod cos.ko creates /dev/cos"
 	result $(modinfo -p cos.ko | grep -q '^max_pages:' && echo 1 || echo 0) "module parameters documented in modinfo"
-	for t in cos_abi cos_null cos_faults cos_inv cos_iface cos_sys cos_mpd cos_mpd_stress cos_sched cos_io_abi cos_io cos_host cos_fuzz; do run_tap $t; done
+	for t in cos_abi cos_null cos_faults cos_inv cos_iface cos_sys cos_mpd cos_mpd_stress cos_sched cos_io_abi cos_io cos_io_drain cos_host cos_fuzz; do run_tap $t; done
 	result $(stats_zero && echo 1 || echo 0) "no system, thread or page left after all tests"
 	result $(rmmod cos && echo 1 || echo 0) "clean unload after the tests"
 	result $([ ! -e /dev/cos ] && echo 1 || echo 0) "/dev/cos gone after unload"
