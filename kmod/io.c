@@ -10,6 +10,7 @@
 #include <linux/err.h>
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
+#include <linux/nospec.h>
 #include "io.h"
 #include "paging.h"
 #include "stats.h"
@@ -18,10 +19,17 @@ struct workqueue_struct *cos_io_wq;
 static LIST_HEAD(cos_io_all);		/* every attachment, for debugfs */
 static DEFINE_SPINLOCK(cos_io_all_lock);
 
-/* Kernel address of byte @off of @io's region. */
+/*
+ * Kernel address of byte @off of @io's region. Every offset comes from
+ * indices the component controls (ring slots, data pages), bounds-checked
+ * by the caller; the page index is clamped for speculation too.
+ */
 void *cos_io_slot(struct cos_io *io, unsigned long off)
 {
-	return (char *)io->pages[off >> PAGE_SHIFT] + offset_in_page(off);
+	unsigned long pg = array_index_nospec(off >> PAGE_SHIFT,
+					      (unsigned long)io->nr_pages);
+
+	return (char *)io->pages[pg] + offset_in_page(off);
 }
 
 /* The ring's consumer armed it: one COS_SEV_IO for the batch. */
@@ -147,7 +155,7 @@ long cos_ioctl_io_attach(struct cos_sys *sys, void __user *arg)
 	spin_lock_init(&io->kick_lock);
 	spin_lock_init(&io->rx_lock);
 	INIT_LIST_HEAD(&io->all);
-	INIT_WORK(&io->work, cos_blk_work);	/* queued for blk only */
+	INIT_WORK(&io->work, req.kind == COS_IO_BLK ? cos_blk_work : cos_net_work);
 	memcpy(io->mac, req.mac, sizeof(io->mac));
 
 	mutex_lock(&sys->lock);
@@ -210,7 +218,26 @@ out_free:
 	return err;
 }
 
-/* No kick queues the worker any more, and the worker has finished. */
+/* Queue @io's worker, unless @io is stopped: false then. */
+bool cos_io_queue(struct cos_io *io)
+{
+	bool ok;
+
+	spin_lock(&io->kick_lock);
+	ok = !io->stopped;
+	if (ok)
+		queue_work(cos_io_wq, &io->work);
+	spin_unlock(&io->kick_lock);
+	return ok;
+}
+
+/*
+ * No kick queues the worker any more, and the worker has finished. Every
+ * drain is bounded (one ring's worth) and looks at stopped after each
+ * frame or request, and the worker queues itself again only while not
+ * stopped, so this waits for one frame or request at most: it runs under
+ * rtnl when a device unregisters.
+ */
 void cos_io_stop_kicks(struct cos_io *io)
 {
 	spin_lock(&io->kick_lock);
@@ -246,7 +273,8 @@ long cos_ioctl_io_detach(struct cos_sys *sys, void __user *arg)
 	if (req.pad)
 		return -EINVAL;
 	mutex_lock(&sys->lock);
-	io = req.id < COS_IO_MAX ? sys->ios[req.id] : NULL;
+	io = req.id < COS_IO_MAX ?
+		sys->ios[array_index_nospec(req.id, COS_IO_MAX)] : NULL;
 	if (!io)
 		err = -ENOENT;
 	else if (READ_ONCE(io->stopped))
@@ -260,29 +288,28 @@ long cos_ioctl_io_detach(struct cos_sys *sys, void __user *arg)
 /* COS_OP_IO_KICK from @thd (run loop, interrupts on). */
 long cos_io_kick(struct cos_thd *thd, unsigned long id)
 {
-	struct cos_io *io = id < COS_IO_MAX ? READ_ONCE(thd->sys->ios[id]) : NULL;
+	struct cos_io *io;
+	bool more;
 
+	if (id >= COS_IO_MAX)
+		return -ENOENT;
+	io = READ_ONCE(thd->sys->ios[array_index_nospec(id, COS_IO_MAX)]);
 	if (!io)
 		return -ENOENT;
 	if (cos_thd_running_comp(thd) != io->comp)
 		return -EPERM;
 	atomic64_inc(&io->kicks);
 	if (io->kind != COS_IO_BLK) {
-		/* frames go out now, from this thread: no worker to wake */
+		/* frames go out now, from this thread, one ring's worth at
+		 * most; the worker only for what came meanwhile */
 		mutex_lock(&io->tx_lock);
-		if (!READ_ONCE(io->stopped))
-			cos_net_tx(io);
+		more = cos_net_tx(io);
 		mutex_unlock(&io->tx_lock);
+		if (more)
+			cos_io_queue(io);
 		return READ_ONCE(io->stopped) ? -ENODEV : 0;
 	}
-	spin_lock(&io->kick_lock);
-	if (io->stopped) {
-		spin_unlock(&io->kick_lock);
-		return -ENODEV;
-	}
-	queue_work(cos_io_wq, &io->work);
-	spin_unlock(&io->kick_lock);
-	return 0;
+	return cos_io_queue(io) ? 0 : -ENODEV;
 }
 
 /* The system goes: stop and free every attachment (before its components). */
