@@ -11,6 +11,9 @@
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
 #include <linux/nospec.h>
+#include <linux/capability.h>
+#include <linux/nsproxy.h>
+#include <net/net_namespace.h>
 #include "io.h"
 #include "paging.h"
 #include "stats.h"
@@ -129,6 +132,25 @@ static int cos_io_check(const struct cos_io_attach *req)
 	return 0;
 }
 
+/*
+ * Who may attach, as tun decides (docs/io.md, "Who may attach"): the
+ * caller of the ioctl, not the opener of /dev/cos, so an fd passed on
+ * grants nothing by itself. A network device (an existing one, which can
+ * then be sniffed and written to, or a new one) needs CAP_NET_ADMIN in
+ * the user namespace that owns the caller's network namespace, where the
+ * device is looked up or created. A disk needs what open(2) of the path
+ * for reading and writing needs: cos_blk_open opens it with the caller's
+ * credentials (EACCES, EROFS, ... from the open).
+ */
+static int cos_io_may_attach(const struct cos_io_attach *req)
+{
+	if (req->kind == COS_IO_BLK)
+		return 0;
+	if (!ns_capable(current->nsproxy->net_ns->user_ns, CAP_NET_ADMIN))
+		return -EPERM;
+	return 0;
+}
+
 long cos_ioctl_io_attach(struct cos_sys *sys, void __user *arg)
 {
 	struct cos_io_attach req;
@@ -142,6 +164,8 @@ long cos_ioctl_io_attach(struct cos_sys *sys, void __user *arg)
 	if (copy_from_user(&req, arg, sizeof(req)))
 		return -EFAULT;
 	err = cos_io_check(&req);
+	if (!err)
+		err = cos_io_may_attach(&req);
 	if (err)
 		return err;
 	io = kzalloc(sizeof(*io), GFP_KERNEL_ACCOUNT);
