@@ -93,8 +93,10 @@ static int cos_blk_do(struct cos_io *io, const struct cos_io_req *r)
 }
 
 /*
- * Complete every queued request: done, or with @err without doing it.
- * False if the component's head index is garbage (nothing is done).
+ * Complete the requests queued when it starts (at most nslots): done, or
+ * with @err without doing them. Without @err it stops early once
+ * io->stopped is set (cos_blk_stop fails the rest). False if the
+ * component's head index is garbage (nothing is done).
  */
 static bool cos_blk_drain(struct cos_io *io, int err)
 {
@@ -105,7 +107,7 @@ static bool cos_blk_drain(struct cos_io *io, int err)
 		atomic64_inc(&io->tx_errors);
 		return false;
 	}
-	while (tail != head) {
+	while (tail != head && (err || !READ_ONCE(io->stopped))) {
 		struct cos_io_req *slot = cos_io_slot(io, io->tx_off +
 				(tail & (io->nslots - 1)) * sizeof(*slot));
 		struct cos_io_req r;
@@ -126,22 +128,25 @@ static bool cos_blk_drain(struct cos_io *io, int err)
 	return true;
 }
 
+/*
+ * The block worker (cos_io_wq): one batch, at most a ring's worth, a run.
+ * Then the kick protocol: clear kicked, look at head once more, and if
+ * more came and kicked was still 0, queue itself again for the rest
+ * (unless stopped). So stop's cancel_work_sync waits for one request at
+ * most, however fast the component produces.
+ */
 void cos_blk_work(struct work_struct *w)
 {
 	struct cos_io *io = container_of(w, struct cos_io, work);
 	struct cos_io_ctl *c = io->ctl;
+	bool ok = cos_blk_drain(io, 0);
 
-	for (;;) {
-		if (!cos_blk_drain(io, 0)) {
-			WRITE_ONCE(c->kicked, 0);	/* its next kick retries */
-			break;
-		}
-		WRITE_ONCE(c->kicked, 0);
-		smp_mb();	/* kicked clear before the look at head */
-		if (smp_load_acquire(&c->tx.head) == io->tx_tail ||
-		    xchg(&c->kicked, 1))
-			break;
-	}
+	WRITE_ONCE(c->kicked, 0);	/* garbage: its next kick retries */
+	if (!ok || READ_ONCE(io->stopped))
+		return;
+	smp_mb();	/* kicked clear before the look at head */
+	if (smp_load_acquire(&c->tx.head) != io->tx_tail && !xchg(&c->kicked, 1))
+		cos_io_queue(io);
 }
 
 /* Detach (io->stop_lock held, the worker stopped): fail what is queued. */

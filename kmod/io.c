@@ -10,6 +10,10 @@
 #include <linux/err.h>
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
+#include <linux/nospec.h>
+#include <linux/capability.h>
+#include <linux/nsproxy.h>
+#include <net/net_namespace.h>
 #include "io.h"
 #include "paging.h"
 #include "stats.h"
@@ -18,10 +22,17 @@ struct workqueue_struct *cos_io_wq;
 static LIST_HEAD(cos_io_all);		/* every attachment, for debugfs */
 static DEFINE_SPINLOCK(cos_io_all_lock);
 
-/* Kernel address of byte @off of @io's region. */
+/*
+ * Kernel address of byte @off of @io's region. Every offset comes from
+ * indices the component controls (ring slots, data pages), bounds-checked
+ * by the caller; the page index is clamped for speculation too.
+ */
 void *cos_io_slot(struct cos_io *io, unsigned long off)
 {
-	return (char *)io->pages[off >> PAGE_SHIFT] + offset_in_page(off);
+	unsigned long pg = array_index_nospec(off >> PAGE_SHIFT,
+					      (unsigned long)io->nr_pages);
+
+	return (char *)io->pages[pg] + offset_in_page(off);
 }
 
 /* The ring's consumer armed it: one COS_SEV_IO for the batch. */
@@ -121,6 +132,25 @@ static int cos_io_check(const struct cos_io_attach *req)
 	return 0;
 }
 
+/*
+ * Who may attach, as tun decides (docs/io.md, "Who may attach"): the
+ * caller of the ioctl, not the opener of /dev/cos, so an fd passed on
+ * grants nothing by itself. A network device (an existing one, which can
+ * then be sniffed and written to, or a new one) needs CAP_NET_ADMIN in
+ * the user namespace that owns the caller's network namespace, where the
+ * device is looked up or created. A disk needs what open(2) of the path
+ * for reading and writing needs: cos_blk_open opens it with the caller's
+ * credentials (EACCES, EROFS, ... from the open).
+ */
+static int cos_io_may_attach(const struct cos_io_attach *req)
+{
+	if (req->kind == COS_IO_BLK)
+		return 0;
+	if (!ns_capable(current->nsproxy->net_ns->user_ns, CAP_NET_ADMIN))
+		return -EPERM;
+	return 0;
+}
+
 long cos_ioctl_io_attach(struct cos_sys *sys, void __user *arg)
 {
 	struct cos_io_attach req;
@@ -134,6 +164,8 @@ long cos_ioctl_io_attach(struct cos_sys *sys, void __user *arg)
 	if (copy_from_user(&req, arg, sizeof(req)))
 		return -EFAULT;
 	err = cos_io_check(&req);
+	if (!err)
+		err = cos_io_may_attach(&req);
 	if (err)
 		return err;
 	io = kzalloc(sizeof(*io), GFP_KERNEL_ACCOUNT);
@@ -147,7 +179,7 @@ long cos_ioctl_io_attach(struct cos_sys *sys, void __user *arg)
 	spin_lock_init(&io->kick_lock);
 	spin_lock_init(&io->rx_lock);
 	INIT_LIST_HEAD(&io->all);
-	INIT_WORK(&io->work, cos_blk_work);	/* queued for blk only */
+	INIT_WORK(&io->work, req.kind == COS_IO_BLK ? cos_blk_work : cos_net_work);
 	memcpy(io->mac, req.mac, sizeof(io->mac));
 
 	mutex_lock(&sys->lock);
@@ -210,7 +242,26 @@ out_free:
 	return err;
 }
 
-/* No kick queues the worker any more, and the worker has finished. */
+/* Queue @io's worker, unless @io is stopped: false then. */
+bool cos_io_queue(struct cos_io *io)
+{
+	bool ok;
+
+	spin_lock(&io->kick_lock);
+	ok = !io->stopped;
+	if (ok)
+		queue_work(cos_io_wq, &io->work);
+	spin_unlock(&io->kick_lock);
+	return ok;
+}
+
+/*
+ * No kick queues the worker any more, and the worker has finished. Every
+ * drain is bounded (one ring's worth) and looks at stopped after each
+ * frame or request, and the worker queues itself again only while not
+ * stopped, so this waits for one frame or request at most: it runs under
+ * rtnl when a device unregisters.
+ */
 void cos_io_stop_kicks(struct cos_io *io)
 {
 	spin_lock(&io->kick_lock);
@@ -246,7 +297,8 @@ long cos_ioctl_io_detach(struct cos_sys *sys, void __user *arg)
 	if (req.pad)
 		return -EINVAL;
 	mutex_lock(&sys->lock);
-	io = req.id < COS_IO_MAX ? sys->ios[req.id] : NULL;
+	io = req.id < COS_IO_MAX ?
+		sys->ios[array_index_nospec(req.id, COS_IO_MAX)] : NULL;
 	if (!io)
 		err = -ENOENT;
 	else if (READ_ONCE(io->stopped))
@@ -260,29 +312,28 @@ long cos_ioctl_io_detach(struct cos_sys *sys, void __user *arg)
 /* COS_OP_IO_KICK from @thd (run loop, interrupts on). */
 long cos_io_kick(struct cos_thd *thd, unsigned long id)
 {
-	struct cos_io *io = id < COS_IO_MAX ? READ_ONCE(thd->sys->ios[id]) : NULL;
+	struct cos_io *io;
+	bool more;
 
+	if (id >= COS_IO_MAX)
+		return -ENOENT;
+	io = READ_ONCE(thd->sys->ios[array_index_nospec(id, COS_IO_MAX)]);
 	if (!io)
 		return -ENOENT;
 	if (cos_thd_running_comp(thd) != io->comp)
 		return -EPERM;
 	atomic64_inc(&io->kicks);
 	if (io->kind != COS_IO_BLK) {
-		/* frames go out now, from this thread: no worker to wake */
+		/* frames go out now, from this thread, one ring's worth at
+		 * most; the worker only for what came meanwhile */
 		mutex_lock(&io->tx_lock);
-		if (!READ_ONCE(io->stopped))
-			cos_net_tx(io);
+		more = cos_net_tx(io);
 		mutex_unlock(&io->tx_lock);
+		if (more)
+			cos_io_queue(io);
 		return READ_ONCE(io->stopped) ? -ENODEV : 0;
 	}
-	spin_lock(&io->kick_lock);
-	if (io->stopped) {
-		spin_unlock(&io->kick_lock);
-		return -ENODEV;
-	}
-	queue_work(cos_io_wq, &io->work);
-	spin_unlock(&io->kick_lock);
-	return 0;
+	return cos_io_queue(io) ? 0 : -ENODEV;
 }
 
 /* The system goes: stop and free every attachment (before its components). */

@@ -18,17 +18,25 @@
  *   io->stop_lock   serialises stop (detach, teardown); a net device that
  *                   unregisters stops its attachment under rtnl instead,
  *                   and io->dev changes only under rtnl.
- *   io->kick_lock   a kick queues the worker only while !stopped; stop
- *                   sets stopped under it, then cancels the worker.
+ *   io->kick_lock   the worker is queued (cos_io_queue: by a kick, or by
+ *                   itself) only while !stopped; stop sets stopped under
+ *                   it, then cancels the worker.
  *   io->tx_lock     net: the tx ring is drained by the kick itself, in
  *                   the run loop (Linux context, never the fast path),
- *                   under this mutex; stop takes it once after setting
- *                   stopped, so no drain uses the device after that.
+ *                   under this mutex, and by the worker for what came
+ *                   meanwhile; stop takes it once after setting stopped,
+ *                   so no drain uses the device after that.
+ *   bounds          every drain (net kick, net or blk worker) takes at
+ *                   most one ring's worth (nslots) per call and looks at
+ *                   stopped after each frame or request: a component
+ *                   that produces without end cannot make stop (under
+ *                   rtnl, for a device that unregisters) wait for it.
  *   io->rx_lock     net: producers of the rx ring (rx handler on any CPU,
  *                   the virtual device's xmit). BH-safe.
- *   the worker      the only consumer of tx and producer of tx.tail; it
- *                   runs on cos_io_wq, is never queued once io->stopped is
- *                   set, and stop waits for it (cancel_work_sync).
+ *   the worker      blk: the only consumer of tx and producer of tx.tail
+ *                   (net: it and the kick, under tx_lock); it runs on
+ *                   cos_io_wq, is never queued once io->stopped is set,
+ *                   and stop waits for it (cancel_work_sync).
  * Shared-memory indices are published with release stores and read with
  * acquire loads; the kernel keeps its own copy of every index it owns and
  * never trusts the component's beyond a bounds check.
@@ -62,7 +70,8 @@ struct cos_io {
 	unsigned long va;
 	unsigned long rx_off, tx_off, data_off;	/* the kernel's copies */
 
-	struct work_struct work;	/* blk: the Linux-side worker */
+	struct work_struct work;	/* the Linux-side worker (blk; net: the
+					 * rest of a kick's drain) */
 	u32 tx_tail;			/* private copy: next tx slot to take */
 
 	/* net.c */
@@ -92,6 +101,7 @@ long cos_io_kick(struct cos_thd *thd, unsigned long id);
 void cos_io_destroy_all(struct cos_sys *sys);	/* sys->lock, nothing runs */
 void *cos_io_slot(struct cos_io *io, unsigned long off);
 void cos_io_event(struct cos_io *io);
+bool cos_io_queue(struct cos_io *io);	/* false: stopped */
 void cos_io_stop(struct cos_io *io);
 void cos_io_stop_kicks(struct cos_io *io);
 int cos_io_init(void);
@@ -100,7 +110,8 @@ void cos_io_exit(void);
 /* net.c: the region is mapped and ctl filled before start */
 int cos_net_start(struct cos_io *io, const char *name, bool vdev);
 void cos_net_stop(struct cos_io *io);
-void cos_net_tx(struct cos_io *io);
+bool cos_net_tx(struct cos_io *io);	/* io->tx_lock; true: queue the worker */
+void cos_net_work(struct work_struct *w);
 int cos_net_init(void);
 void cos_net_exit(void);
 

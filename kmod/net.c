@@ -14,7 +14,10 @@
  * Transmit: the component's kick (COS_OP_IO_KICK, once per batch) drains
  * the tx ring into dev_queue_xmit() (or netif_rx() on the virtual device)
  * from the run loop's slow path: Linux context, process context, never
- * the invocation fast path, and no worker to wake.
+ * the invocation fast path, and no worker to wake. At most one ring's
+ * worth per call: should the component publish more meanwhile (from
+ * another thread), the worker (cos_io_wq) takes the rest, a ring's worth
+ * per run, so nothing waits for a producer that never stops.
  */
 #include <linux/netdevice.h>
 #include <linux/if_arp.h>
@@ -22,6 +25,7 @@
 #include <linux/rtnetlink.h>
 #include <linux/skbuff.h>
 #include <linux/nsproxy.h>
+#include <linux/nospec.h>
 #include <net/net_namespace.h>
 #include "io.h"
 
@@ -276,6 +280,7 @@ static void cos_net_xmit_one(struct cos_io *io, struct net_device *dev,
 	if (unlikely(len < ETH_HLEN || len > COS_IO_FRAME_MAX ||
 		     len - ETH_HLEN > dev->mtu))
 		goto err;
+	len = array_index_nospec(len, COS_IO_FRAME_MAX + 1);	/* Spectre v1 */
 	skb = __netdev_alloc_skb_ip_align(dev, len, GFP_KERNEL);
 	if (unlikely(!skb))
 		goto err;
@@ -297,34 +302,55 @@ err:
 	atomic64_inc(&io->tx_errors);
 }
 
-/* Drain tx until it stays empty (see cos_io_ctl.kicked); io->tx_lock. */
-void cos_net_tx(struct cos_io *io)
+/*
+ * Send at most one ring's worth of tx (io->tx_lock held): the frames
+ * published when it starts, no more than nslots, and none once io->stopped
+ * is set. Then the kick protocol (cos_io_ctl.kicked): clear kicked, look
+ * at head once more, and if more came, take kicked back. True if that
+ * made the rest ours: the caller queues the worker (cos_net_work) for it.
+ * So a producer that never stops (a second thread of the component on
+ * another CPU) cannot keep one call going, and stop (which sets stopped,
+ * then takes tx_lock) waits for one frame at most.
+ */
+bool cos_net_tx(struct cos_io *io)
 {
 	struct cos_io_ctl *c = io->ctl;
 	struct net_device *dev = READ_ONCE(io->dev);
 	u32 tail = io->tx_tail, head;
 
-	if (!dev)
-		return;
-	for (;;) {
-		head = smp_load_acquire(&c->tx.head);
-		if (unlikely(head - tail > io->nslots)) {
-			atomic64_inc(&io->tx_errors);	/* a garbage index */
-			WRITE_ONCE(c->kicked, 0);	/* its next kick retries */
-			break;
-		}
-		while (tail != head) {
-			cos_net_xmit_one(io, dev, cos_net_frame(io, io->tx_off, tail));
-			io->tx_tail = ++tail;
-			smp_store_release(&c->tx.tail, tail);
-			if (!(tail & 63))
-				cond_resched();
-		}
-		WRITE_ONCE(c->kicked, 0);
-		smp_mb();	/* kicked clear before the last look at head */
-		if (smp_load_acquire(&c->tx.head) == tail)
-			break;
+	if (!dev || READ_ONCE(io->stopped))
+		return false;
+	head = smp_load_acquire(&c->tx.head);
+	if (unlikely(head - tail > io->nslots)) {
+		atomic64_inc(&io->tx_errors);	/* a garbage index */
+		WRITE_ONCE(c->kicked, 0);	/* its next kick retries */
+		return false;
 	}
+	while (tail != head && !READ_ONCE(io->stopped)) {	/* <= nslots */
+		cos_net_xmit_one(io, dev, cos_net_frame(io, io->tx_off, tail));
+		io->tx_tail = ++tail;
+		smp_store_release(&c->tx.tail, tail);
+		if (!(tail & 63))
+			cond_resched();
+	}
+	WRITE_ONCE(c->kicked, 0);
+	if (READ_ONCE(io->stopped))
+		return false;
+	smp_mb();	/* kicked clear before the last look at head */
+	return smp_load_acquire(&c->tx.head) != tail && !xchg(&c->kicked, 1);
+}
+
+/* The rest of a drain the kick left (cos_io_wq): one batch a run. */
+void cos_net_work(struct work_struct *w)
+{
+	struct cos_io *io = container_of(w, struct cos_io, work);
+	bool more;
+
+	mutex_lock(&io->tx_lock);
+	more = cos_net_tx(io);
+	mutex_unlock(&io->tx_lock);
+	if (more)
+		cos_io_queue(io);
 }
 
 int cos_net_init(void)

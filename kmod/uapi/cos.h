@@ -513,9 +513,10 @@ struct cos_run {
 /* Benchmark only: swap between two page tables mapping the caller and
  * return (the hardware lower bound of an invocation round trip's half). */
 #define COS_OP_BENCH_LB	15
-#define COS_OP_IO_KICK	14	/* RDI = I/O attachment id: its Linux-side
-				 * worker drains the component's ring (tx,
-				 * requests). 0; -ENOENT no such id; -EPERM
+#define COS_OP_IO_KICK	14	/* RDI = I/O attachment id: drains the
+				 * component's ring (net: tx, now, one
+				 * ring's worth; blk: requests, by the
+				 * worker it queues). 0; -ENOENT no such id; -EPERM
 				 * not the component it is attached to;
 				 * -ENODEV detached. See cos_io_ctl.kicked */
 
@@ -541,7 +542,16 @@ struct cos_run {
  * (frames in rx, completions in tx). Kicks, one per batch: the component
  * sets "kicked" and calls COS_OP_IO_KICK only if it was 0; the worker
  * clears it once the ring is empty. A full rx ring drops the frame and
- * counts it (debugfs cos/io).
+ * counts it (debugfs cos/io). The kernel takes at most nslots entries
+ * per drain (kick or worker run), however fast the component produces.
+ *
+ * Who may attach (asked of the ioctl's caller, not of the opener of
+ * /dev/cos, as tun does): COS_IO_NET and COS_IO_NET_VDEV need
+ * CAP_NET_ADMIN in the user namespace of the caller's network namespace
+ * (EPERM); COS_IO_BLK opens the path O_RDWR with the caller's
+ * credentials (EACCES, EROFS, ... as open(2)).
+ * COS_IO_ATTACH errors: EINVAL, ENAMETOOLONG, EPERM, ENOENT, ENODEV,
+ * ENETDOWN, EBUSY, ENOSPC, EEXIST, EISDIR, the open's errno (docs/abi.md).
  */
 #define COS_IO_REGION		0x51000000	/* above the pool stacks (cos_stacks.h) */
 #define COS_IO_REGION_SIZE	0x01000000	/* 16 MiB */
