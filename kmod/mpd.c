@@ -40,11 +40,14 @@
  *      members in the kept PD before it publishes any of them there, and
  *      flips entries once every PD involved maps the whole merged set; a
  *      split flips them back before anything else, before the split
- *      component's new PD is published in particular.
+ *      component's new PD is published in particular; a split undone
+ *      (no page for the rest) maps the old members in the new PD before
+ *      it publishes the component in the old one and flips back.
  */
 #include <linux/slab.h>
 #include <linux/smp.h>
 #include <linux/uaccess.h>
+#include <linux/nospec.h>
 #include <asm/tlbflush.h>
 #include "sys.h"
 #include "paging.h"
@@ -439,15 +442,25 @@ static int cos_pd_split(struct cos_sys *sys, struct cos_comp *c, bool reuse)
 	return 0;
 
 undo:
-	WRITE_ONCE(old->shrinking, false);
+	/*
+	 * No page for the rest: c goes back into "old", which never lost
+	 * c's entry on this path. A thread may have entered c in "pd"
+	 * meanwhile and run there still, so R5 again, in this order: "pd"
+	 * maps all of c's PD to be (R3: the retired superset) before c is
+	 * published in "old" and before any entry between c and the others
+	 * turns back into a direct call. (The first version flipped first:
+	 * a thread in c in "pd" could call a neighbour "pd" did not map.)
+	 */
 	kfree(rest);
+	cos_pd_add_members(sys, pd, old);
+	smp_wmb();			/* the entries before the publish, the flips */
 	WRITE_ONCE(c->pd, old);
 	old->members++;
+	smp_wmb();			/* c in "old" before its entries flip */
 	cos_pd_flip(sys, old);
-	/* A thread may have entered c in "pd" meanwhile: retire it, as a
-	 * superset of c's PD again (R3); it is freed once nobody holds it. */
-	cos_pd_add_members(sys, pd, old);
-	cos_pd_retire(sys, pd);
+	WRITE_ONCE(old->shrinking, false);
+	cos_pd_retire(sys, pd);		/* R2: freed below unless held */
+	atomic64_inc(&cos_stats.pd_split_undos);
 	return err;
 }
 
