@@ -91,7 +91,9 @@ struct cos_thd {
 	struct cos_comp *comp;		/* the component it runs in now */
 	unsigned long depth;		/* frames on the invocation stack */
 	unsigned long id;
-	unsigned long handler_level;	/* depth at which a fault handler runs, 0 */
+	unsigned long handlers;		/* bit d - 1: a fault handler runs in the
+					 * activation at depth d (inv.c); only
+					 * bits below depth are ever set */
 	struct cos_pd *pd;		/* the PD it runs in (NULL: not yet) */
 	unsigned long seq;		/* odd while pd/depth/inv[].pd change */
 	struct cos_inv_frame inv[COS_INV_DEPTH_MAX];
@@ -246,6 +248,7 @@ static inline void cos_thd_seq_end(struct cos_thd *thd)
 struct cos_comp *cos_thd_running_comp(struct cos_thd *thd);
 void cos_inv_invoke(struct cos_thd *thd);
 bool cos_inv_fault_handler(struct cos_thd *thd, unsigned long address);
+unsigned long cos_fault_error(const struct cos_hw_regs *r);
 int cos_inv_return(struct cos_thd *thd, unsigned long ret0, unsigned long ret1);
 
 /* sched.c: see struct cos_sched */
