@@ -225,8 +225,8 @@ void cos_cap_stub(struct cos_comp *client, unsigned int id);
 
 /* mpd.c */
 long cos_ioctl_pd(struct cos_sys *sys, void __user *arg);
-long cos_pd_op(struct cos_sys *sys, u32 op, u32 c0, u32 c1, u32 flags,
-	       bool from_host);
+long cos_pd_op(struct cos_sys *sys, unsigned long op, unsigned long c0,
+	       unsigned long c1, unsigned long flags, bool from_host);
 void cos_pd_leave(struct cos_sys *sys, struct cos_comp *comp);
 void cos_pd_free_retired(struct cos_sys *sys);
 void cos_thd_enter_pd(struct cos_thd *thd);

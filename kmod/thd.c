@@ -36,8 +36,8 @@ static int cos_regs_to_thd(struct cos_thd *thd, const struct cos_regs *u)
 	unsigned long end = cos_user_va_end();
 	struct cos_hw_regs *r = &thd->hw;
 
-	if (u->rip >= end || u->rsp > end || u->fs_base >= end ||
-	    u->gs_base >= end)
+	/* gs_base is not checked: it is ignored (below), whatever it is */
+	if (u->rip >= end || u->rsp > end || u->fs_base >= end)
 		return -EINVAL;
 	r->ax = u->rax; r->bx = u->rbx; r->cx = u->rcx; r->dx = u->rdx;
 	r->si = u->rsi; r->di = u->rdi; r->bp = u->rbp; r->sp = u->rsp;
@@ -79,6 +79,7 @@ struct cos_thd *cos_thd_new(struct cos_sys *sys, struct cos_comp *comp,
 {
 	struct cos_thd *thd = NULL;
 	u32 id, free_id = COS_MAX_THDS;
+	bool twin = false;
 	long err;
 
 	lockdep_assert_held(&sys->lock);
@@ -122,13 +123,14 @@ struct cos_thd *cos_thd_new(struct cos_sys *sys, struct cos_comp *comp,
 		err = cos_pd_clone(sys, comp->pd, &comp->lb_twin);
 		if (err)
 			goto out_fpu;
+		twin = true;
 	}
 	if (!thd->args) {
 		thd->args = cos_sys_page_alloc(sys);
 		if (IS_ERR(thd->args)) {
 			err = PTR_ERR(thd->args);
 			thd->args = NULL;
-			goto out_fpu;
+			goto out_twin;
 		}
 		err = cos_args_map_thd(sys, thd);
 		if (err)
@@ -142,6 +144,9 @@ struct cos_thd *cos_thd_new(struct cos_sys *sys, struct cos_comp *comp,
 out_args:
 	cos_sys_page_free(sys, thd->args);
 	thd->args = NULL;
+out_twin:
+	if (twin)	/* made for this thread: nothing else uses it yet */
+		cos_pd_release(sys, &comp->lb_twin);
 out_fpu:
 	if (flags & COS_THD_FPU)
 		fpu_free_guest_fpstate(&thd->fpu);
@@ -191,10 +196,31 @@ void cos_thd_free(struct cos_thd *thd)
 	thd->pd_next = NULL;
 	thd->depth = 0;
 	cos_thd_seq_end(thd);
+	thd->handlers = 0;
 	if (thd->flags & COS_THD_FPU)
 		fpu_free_guest_fpstate(&thd->fpu);
 	thd->flags = 0;
 	thd->state = COS_THD_FREE;
+}
+
+/*
+ * Undo cos_thd_new for a thread nobody has seen (THD_CREATE could not
+ * give its id back): a fresh one goes with its page and its mappings, a
+ * reused one is free again, and a benchmark twin made for it goes too.
+ * sys->lock held, nothing running. (Page tables that mapping its
+ * argument region added to components stay with them.)
+ */
+static void cos_thd_unnew(struct cos_sys *sys, struct cos_comp *comp,
+			  struct cos_thd *thd, bool fresh, bool twin)
+{
+	if (twin)
+		cos_pd_release(sys, &comp->lb_twin);
+	if (fresh) {
+		cos_args_unmap_thd(sys, thd);
+		cos_thd_destroy(thd);
+	} else {
+		cos_thd_free(thd);
+	}
 }
 
 long cos_ioctl_thd_create(struct cos_sys *sys, void __user *arg)
@@ -202,12 +228,18 @@ long cos_ioctl_thd_create(struct cos_sys *sys, void __user *arg)
 	struct cos_thd_create req;
 	struct cos_comp *comp;
 	struct cos_thd *thd;
+	unsigned int nr_thds;
+	bool twin;
 	long err;
 
 	if (copy_from_user(&req, arg, sizeof(req)))
 		return -EFAULT;
 	if (req.flags & ~(COS_THD_FPU | COS_THD_BENCH_LB))
 		return -EINVAL;
+	/* A struct the id cannot be written back into fails before anything
+	 * is made (the same bytes back: nothing changes for the caller). */
+	if (copy_to_user(arg, &req, sizeof(req)))
+		return -EFAULT;
 
 	mutex_lock(&sys->lock);
 	err = -ENOENT;
@@ -217,6 +249,8 @@ long cos_ioctl_thd_create(struct cos_sys *sys, void __user *arg)
 	err = -EBUSY;
 	if (sys->nr_running)
 		goto out_unlock;
+	nr_thds = sys->nr_thds;
+	twin = !comp->lb_twin.pgd;
 	thd = cos_thd_new(sys, comp, req.flags, &req.regs);
 	if (IS_ERR(thd)) {
 		err = PTR_ERR(thd);
@@ -224,8 +258,8 @@ long cos_ioctl_thd_create(struct cos_sys *sys, void __user *arg)
 	}
 	req.id = thd->id;
 	err = -EFAULT;
-	if (copy_to_user(arg, &req, sizeof(req))) {
-		cos_thd_free(thd);
+	if (copy_to_user(arg, &req, sizeof(req))) {	/* unmapped since */
+		cos_thd_unnew(sys, comp, thd, sys->nr_thds != nr_thds, twin);
 		goto out_unlock;
 	}
 	/* The scheduler hears of it (sched.c). */

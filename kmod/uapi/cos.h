@@ -444,8 +444,9 @@ struct cos_run {
 #define COS_OP_RETURN	5	/* RDI, RSI = the two return words */
 #define COS_OP_PD	6	/* policy component only: RDI = COS_PD_MERGE/
 				 * SPLIT/SEPARATE, RSI, RDX = component ids,
-				 * R10 = COS_PD_* flags; returns 0 or -errno
-				 * (-EPERM if not the policy) */
+				 * R10 = COS_PD_* flags (whole words: bit 32
+				 * set is -EINVAL or -ENOENT); returns 0 or
+				 * -errno (-EPERM if not the policy) */
 #define COS_OP_EDGES	7	/* policy component only: RDI = buffer for
 				 * struct cos_edge rows in its own writable
 				 * memory, RSI = room (rows), RDX = COS_EDGES_*
