@@ -8,6 +8,7 @@
  * thread's registers are saved in thd->hw and nothing else touches them.
  */
 #include <linux/string.h>
+#include <linux/nospec.h>
 #include <asm/segment.h>
 #include <asm/processor-flags.h>
 #include "sys.h"
@@ -81,7 +82,9 @@ struct cos_comp *cos_thd_running_comp(struct cos_thd *thd)
 
 	if (likely(thd->hw.ip >= thd->comp->base && thd->hw.ip < thd->comp->end))
 		return thd->comp;
-	c = slot < COS_MAX_COMPS ? READ_ONCE(thd->sys->by_slot[slot]) : NULL;
+	c = slot < COS_MAX_COMPS ?
+	    READ_ONCE(thd->sys->by_slot[array_index_nospec(slot, COS_MAX_COMPS)]) :
+	    NULL;
 	return c && cos_pd_maps(pd, c) ? c : thd->comp;
 }
 
@@ -94,7 +97,14 @@ void cos_inv_invoke(struct cos_thd *thd)
 	struct cos_cap *cap;
 
 	cos_fastpath_layout_checks();
-	if (unlikely(id >= client->nr_caps || !client->caps[id].server)) {
+	if (unlikely(id >= client->nr_caps)) {
+		r->ax = COS_ERR_NOCAP;
+		return;
+	}
+	/* Spectre v1: no load through an id the check has not passed. */
+	id = array_index_nospec(id, client->nr_caps);
+	cap = &client->caps[id];
+	if (unlikely(!cap->server)) {
 		r->ax = COS_ERR_NOCAP;
 		return;
 	}
@@ -102,7 +112,6 @@ void cos_inv_invoke(struct cos_thd *thd)
 		r->ax = COS_ERR_DEPTH;
 		return;
 	}
-	cap = &client->caps[id];
 	atomic64_inc((atomic64_t *)&cap->invocations);
 
 	cos_thd_seq_begin(thd);

@@ -146,7 +146,7 @@ static bool cos_thd_may_leave(struct cos_thd *thd, struct cos_pd *from,
 
 	if (ip >> shift != sp >> shift || ip >> shift >= COS_MAX_COMPS)
 		return false;
-	c = READ_ONCE(sys->by_slot[ip >> shift]);
+	c = READ_ONCE(sys->by_slot[array_index_nospec(ip >> shift, COS_MAX_COMPS)]);
 	if (!c)
 		return false;
 	bitmap_zero(lost, COS_MAX_COMPS);
@@ -169,9 +169,13 @@ static bool cos_thd_may_leave(struct cos_thd *thd, struct cos_pd *from,
 		w = (unsigned long *)((char *)__va(*pte & PTE_PFN_MASK) +
 				      offset_in_page(va));
 		e = (unsigned long *)((char *)__va(*pte & PTE_PFN_MASK) + PAGE_SIZE);
-		for (; w < e; w++, va += sizeof(*w))
-			if (*w >> shift < COS_MAX_COMPS && test_bit(*w >> shift, lost))
+		for (; w < e; w++, va += sizeof(*w)) {
+			unsigned long s = *w >> shift;	/* the component's word */
+
+			if (s < COS_MAX_COMPS &&
+			    test_bit(array_index_nospec(s, COS_MAX_COMPS), lost))
 				return false;
+		}
 	}
 	return true;
 }
