@@ -168,7 +168,11 @@ long cos_edges_op(struct cos_sys *sys, struct cos_comp *comp, unsigned long va,
 	n = cos_edges_walk(sys, min_t(unsigned long, max, UINT_MAX),
 			   flags & COS_EDGES_RESET, cos_edge_to_comp, &sink, &err);
 	mutex_unlock(&sys->lock);
-	return err ? err : n;
+	/* Not "err ? err : n": that is an unsigned int, and -EFAULT would
+	 * reach the component as 4294967282 rows. */
+	if (err)
+		return err;
+	return n;
 }
 
 long cos_ioctl_cap_create(struct cos_sys *sys, void __user *arg)

@@ -7,6 +7,7 @@
 #include <linux/mm.h>
 #include <linux/uaccess.h>
 #include <linux/err.h>
+#include <linux/nospec.h>
 #include "sys.h"
 #include "paging.h"
 
@@ -38,6 +39,7 @@ long cos_ioctl_comp_create(struct cos_sys *sys, void __user *arg)
 		return -EFAULT;
 	if (req.flags || req.pad || req.slot >= cos_cnt_slot())
 		return -EINVAL;		/* the last slot holds the counters */
+	req.slot = array_index_nospec(req.slot, cos_cnt_slot());	/* Spectre v1 */
 
 	mutex_lock(&sys->lock);
 	err = -EBUSY;

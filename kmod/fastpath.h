@@ -12,7 +12,7 @@
 #define COS_THD_COMP		COS_HW_SIZE
 #define COS_THD_DEPTH		(COS_HW_SIZE + 8)
 #define COS_THD_ID		(COS_HW_SIZE + 16)
-#define COS_THD_HANDLER		(COS_HW_SIZE + 24)
+#define COS_THD_HANDLER		(COS_HW_SIZE + 24)	/* handlers: nonzero, slow returns */
 #define COS_THD_PD		(COS_HW_SIZE + 32)
 #define COS_THD_SEQ		(COS_HW_SIZE + 40)
 #define COS_THD_FLAGS		(COS_HW_SIZE + 48)	/* u32 */

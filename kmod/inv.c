@@ -8,6 +8,7 @@
  * thread's registers are saved in thd->hw and nothing else touches them.
  */
 #include <linux/string.h>
+#include <linux/nospec.h>
 #include <asm/segment.h>
 #include <asm/processor-flags.h>
 #include "sys.h"
@@ -20,7 +21,8 @@ static inline void cos_fastpath_layout_checks(void)
 	BUILD_BUG_ON(offsetof(struct cos_thd, comp) != COS_THD_COMP);
 	BUILD_BUG_ON(offsetof(struct cos_thd, depth) != COS_THD_DEPTH);
 	BUILD_BUG_ON(offsetof(struct cos_thd, id) != COS_THD_ID);
-	BUILD_BUG_ON(offsetof(struct cos_thd, handler_level) != COS_THD_HANDLER);
+	BUILD_BUG_ON(offsetof(struct cos_thd, handlers) != COS_THD_HANDLER);
+	BUILD_BUG_ON(COS_INV_DEPTH_MAX > BITS_PER_LONG);	/* one handler bit a depth */
 	BUILD_BUG_ON(offsetof(struct cos_thd, inv) != COS_THD_INV);
 	BUILD_BUG_ON(offsetof(struct cos_thd, pd) != COS_THD_PD);
 	BUILD_BUG_ON(offsetof(struct cos_thd, seq) != COS_THD_SEQ);
@@ -54,6 +56,10 @@ static inline void cos_fastpath_layout_checks(void)
 	BUILD_BUG_ON(COS_HW_OP_RETURN != COS_OP_RETURN);
 	BUILD_BUG_ON(COS_HW_OP_BENCH_LB != COS_OP_BENCH_LB);
 }
+
+/* thd->handlers: the bit of the activation at @depth (1 ..
+ * COS_INV_DEPTH_MAX); COS_HANDLER_BIT(d + 1) - 1 masks depths 1 .. d. */
+#define COS_HANDLER_BIT(depth)	(1UL << ((depth) - 1))
 
 /* A clean user frame at @ip/@sp: 64-bit code, IF on, every GPR zero. */
 static void cos_inv_regs_reset(struct cos_hw_regs *r, unsigned long ip,
@@ -96,7 +102,9 @@ struct cos_comp *cos_thd_running_comp(struct cos_thd *thd)
 
 	if (likely(thd->hw.ip >= thd->comp->base && thd->hw.ip < thd->comp->end))
 		return thd->comp;
-	c = slot < COS_MAX_COMPS ? READ_ONCE(thd->sys->by_slot[slot]) : NULL;
+	c = slot < COS_MAX_COMPS ?
+	    READ_ONCE(thd->sys->by_slot[array_index_nospec(slot, COS_MAX_COMPS)]) :
+	    NULL;
 	return c && cos_pd_maps(pd, c) ? c : thd->comp;
 }
 
@@ -109,7 +117,14 @@ void cos_inv_invoke(struct cos_thd *thd)
 	struct cos_cap *cap;
 
 	cos_fastpath_layout_checks();
-	if (unlikely(id >= client->nr_caps || !client->caps[id].server)) {
+	if (unlikely(id >= client->nr_caps)) {
+		r->ax = COS_ERR_NOCAP;
+		return;
+	}
+	/* Spectre v1: no load through an id the check has not passed. */
+	id = array_index_nospec(id, client->nr_caps);
+	cap = &client->caps[id];
+	if (unlikely(!cap->server)) {
 		r->ax = COS_ERR_NOCAP;
 		return;
 	}
@@ -117,7 +132,6 @@ void cos_inv_invoke(struct cos_thd *thd)
 		r->ax = COS_ERR_DEPTH;
 		return;
 	}
-	cap = &client->caps[id];
 	atomic64_inc((atomic64_t *)&cap->invocations);
 
 	cos_thd_seq_begin(thd);
@@ -174,26 +188,42 @@ int cos_inv_return(struct cos_thd *thd, unsigned long ret0, unsigned long ret1)
 	thd->fs_base = f->fs_base;	/* the caller's own, and its FPU */
 	thd->pkru = f->pkru;		/* state at thd->depth (fpu.c) */
 	thd->comp = f->comp;
-	if (thd->depth < thd->handler_level)
-		thd->handler_level = 0;	/* the fault handler has returned */
+	/* The activation that ended may have been a fault handler's; the
+	 * ones below it, handlers or not, go on (fastpath.S returns only
+	 * while no handler runs at all, so this is the one place). */
+	thd->handlers &= COS_HANDLER_BIT(thd->depth + 1) - 1;
 	return 0;
 }
 
 /*
+ * The error code of the fault saved in @r, as a handler and the host see
+ * it: the CPU's, 0 for a vector that pushes none (the entry's -1), and
+ * for a syscall the op, whatever its value (-1 included).
+ */
+unsigned long cos_fault_error(const struct cos_hw_regs *r)
+{
+	if (r->vector == COS_HW_VEC_SYSCALL || r->vector == COS_HW_VEC_SYSCALL32)
+		return r->error_code;
+	return r->error_code == -1UL ? 0 : r->error_code;
+}
+
+/*
  * Start the current component's fault handler for the fault saved in
- * thd->hw, if it has one, the thread is inside an invocation, and the
- * handler is not already running at this depth. False otherwise.
+ * thd->hw, if it has one, the thread is inside an invocation, and no
+ * handler runs in this activation already: a fault in a handler unwinds,
+ * at any nesting (a handler that invoked another component whose own
+ * handler ran and returned is still a handler). False otherwise.
  */
 bool cos_inv_fault_handler(struct cos_thd *thd, unsigned long address)
 {
 	struct cos_hw_regs *r = &thd->hw;
 	unsigned long vector = r->vector, ip = r->ip;
-	unsigned long error = r->error_code == -1UL ? 0 : r->error_code;
+	unsigned long error = cos_fault_error(r);
 
 	if (!thd->comp->fault_entry || !thd->depth ||
-	    thd->handler_level == thd->depth)
+	    (thd->handlers & COS_HANDLER_BIT(thd->depth)))
 		return false;
-	thd->handler_level = thd->depth;
+	thd->handlers |= COS_HANDLER_BIT(thd->depth);
 	cos_inv_user_state_reset(thd);
 	cos_inv_regs_reset(r, thd->comp->fault_entry, 0,
 			   X86_EFLAGS_IF | X86_EFLAGS_FIXED);

@@ -40,11 +40,14 @@
  *      members in the kept PD before it publishes any of them there, and
  *      flips entries once every PD involved maps the whole merged set; a
  *      split flips them back before anything else, before the split
- *      component's new PD is published in particular.
+ *      component's new PD is published in particular; a split undone
+ *      (no page for the rest) maps the old members in the new PD before
+ *      it publishes the component in the old one and flips back.
  */
 #include <linux/slab.h>
 #include <linux/smp.h>
 #include <linux/uaccess.h>
+#include <linux/nospec.h>
 #include <asm/tlbflush.h>
 #include "sys.h"
 #include "paging.h"
@@ -143,7 +146,7 @@ static bool cos_thd_may_leave(struct cos_thd *thd, struct cos_pd *from,
 
 	if (ip >> shift != sp >> shift || ip >> shift >= COS_MAX_COMPS)
 		return false;
-	c = READ_ONCE(sys->by_slot[ip >> shift]);
+	c = READ_ONCE(sys->by_slot[array_index_nospec(ip >> shift, COS_MAX_COMPS)]);
 	if (!c)
 		return false;
 	bitmap_zero(lost, COS_MAX_COMPS);
@@ -166,9 +169,13 @@ static bool cos_thd_may_leave(struct cos_thd *thd, struct cos_pd *from,
 		w = (unsigned long *)((char *)__va(*pte & PTE_PFN_MASK) +
 				      offset_in_page(va));
 		e = (unsigned long *)((char *)__va(*pte & PTE_PFN_MASK) + PAGE_SIZE);
-		for (; w < e; w++, va += sizeof(*w))
-			if (*w >> shift < COS_MAX_COMPS && test_bit(*w >> shift, lost))
+		for (; w < e; w++, va += sizeof(*w)) {
+			unsigned long s = *w >> shift;	/* the component's word */
+
+			if (s < COS_MAX_COMPS &&
+			    test_bit(array_index_nospec(s, COS_MAX_COMPS), lost))
 				return false;
+		}
 	}
 	return true;
 }
@@ -435,15 +442,25 @@ static int cos_pd_split(struct cos_sys *sys, struct cos_comp *c, bool reuse)
 	return 0;
 
 undo:
-	WRITE_ONCE(old->shrinking, false);
+	/*
+	 * No page for the rest: c goes back into "old", which never lost
+	 * c's entry on this path. A thread may have entered c in "pd"
+	 * meanwhile and run there still, so R5 again, in this order: "pd"
+	 * maps all of c's PD to be (R3: the retired superset) before c is
+	 * published in "old" and before any entry between c and the others
+	 * turns back into a direct call. (The first version flipped first:
+	 * a thread in c in "pd" could call a neighbour "pd" did not map.)
+	 */
 	kfree(rest);
+	cos_pd_add_members(sys, pd, old);
+	smp_wmb();			/* the entries before the publish, the flips */
 	WRITE_ONCE(c->pd, old);
 	old->members++;
+	smp_wmb();			/* c in "old" before its entries flip */
 	cos_pd_flip(sys, old);
-	/* A thread may have entered c in "pd" meanwhile: retire it, as a
-	 * superset of c's PD again (R3); it is freed once nobody holds it. */
-	cos_pd_add_members(sys, pd, old);
-	cos_pd_retire(sys, pd);
+	WRITE_ONCE(old->shrinking, false);
+	cos_pd_retire(sys, pd);		/* R2: freed below unless held */
+	atomic64_inc(&cos_stats.pd_split_undos);
 	return err;
 }
 
@@ -473,12 +490,21 @@ long cos_ioctl_pd(struct cos_sys *sys, void __user *arg)
 	return cos_pd_op(sys, req.op, req.c0, req.c1, req.flags, true);
 }
 
+/* Component @id of an operation: whole 64-bit words from COS_OP_PD, so
+ * an id is never truncated into a valid one. sys->lock held. */
+static struct cos_comp *cos_pd_comp(struct cos_sys *sys, unsigned long id)
+{
+	return id < COS_MAX_COMPS ? cos_comp_get(sys, id) : NULL;
+}
+
 /*
- * One PD operation, from the host (ioctl) or from the policy component
- * (COS_OP_PD, in the run loop: process context, interrupts on).
+ * One PD operation, from the host (ioctl: 32-bit fields) or from the
+ * policy component (COS_OP_PD: the registers, whole, so that no high bit
+ * is dropped: (1 << 32) | COS_PD_MERGE is an unknown op; in the run loop:
+ * process context, interrupts on).
  */
-long cos_pd_op(struct cos_sys *sys, u32 op, u32 i0, u32 i1, u32 flags,
-	       bool from_host)
+long cos_pd_op(struct cos_sys *sys, unsigned long op, unsigned long i0,
+	       unsigned long i1, unsigned long flags, bool from_host)
 {
 	struct cos_comp *c0, *c1 = NULL;
 	bool pair = op != COS_PD_SPLIT && op != COS_PD_POLICY;
@@ -489,9 +515,9 @@ long cos_pd_op(struct cos_sys *sys, u32 op, u32 i0, u32 i1, u32 flags,
 		return -EINVAL;
 	mutex_lock(&sys->lock);
 	err = -ENOENT;
-	c0 = cos_comp_get(sys, i0);
+	c0 = cos_pd_comp(sys, i0);
 	if (pair)
-		c1 = cos_comp_get(sys, i1);
+		c1 = cos_pd_comp(sys, i1);
 	if (!c0 || (pair && !c1))
 		goto out;
 	err = -EINVAL;

@@ -236,7 +236,7 @@ static void cos_fault_fill(struct cos_run *run, struct cos_thd *thd,
 	f->vector = r->vector;
 	f->comp = cos_thd_running_comp(thd)->id;
 	f->depth = thd->depth;
-	f->error_code = r->error_code == -1UL ? 0 : r->error_code;
+	f->error_code = cos_fault_error(r);	/* a syscall's op, even -1 */
 	f->address = 0;
 	f->ip = r->ip;
 	f->sp = r->sp;

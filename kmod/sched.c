@@ -25,6 +25,7 @@
 #include <linux/uaccess.h>
 #include <linux/ktime.h>
 #include <linux/err.h>
+#include <linux/nospec.h>
 #include "sys.h"
 #include "stats.h"
 
@@ -305,7 +306,7 @@ static long cos_sched_op_switch(struct cos_sys *sys, struct cos_thd **thd,
 
 	if (id >= COS_MAX_THDS)
 		return -ENOENT;
-	next = smp_load_acquire(&sys->thds[id]);
+	next = smp_load_acquire(&sys->thds[array_index_nospec(id, COS_MAX_THDS)]);
 	if (!next || next->state == COS_THD_FREE)
 		return -ENOENT;
 	if (next->state != COS_THD_LIVE)

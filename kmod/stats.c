@@ -32,11 +32,12 @@ static int cos_stats_show(struct seq_file *m, void *v)
 		   atomic64_read(&cos_stats.slow_entries),
 		   atomic64_read(&cos_stats.irqs),
 		   atomic64_read(&cos_stats.nmis));
-	seq_printf(m, "pd_ops %lld\npds_freed_late %lld\npd_stays %lld\npds_reused %lld\n",
+	seq_printf(m, "pd_ops %lld\npds_freed_late %lld\npd_stays %lld\npds_reused %lld\npd_split_undos %lld\n",
 		   atomic64_read(&cos_stats.pd_ops),
 		   atomic64_read(&cos_stats.pds_freed_late),
 		   atomic64_read(&cos_stats.pd_stays),
-		   atomic64_read(&cos_stats.pds_reused));
+		   atomic64_read(&cos_stats.pds_reused),
+		   atomic64_read(&cos_stats.pd_split_undos));
 	seq_printf(m, "switches %lld\nupcalls %lld\n",
 		   atomic64_read(&cos_stats.switches),
 		   atomic64_read(&cos_stats.upcalls));

@@ -19,6 +19,7 @@ struct cos_stats {
 	atomic64_t pds_freed_late;	/* retired PDs freed after a thread left */
 	atomic64_t pd_stays;		/* entries that kept a thread in its old PD */
 	atomic64_t pds_reused;		/* splits that reused the old PD in place */
+	atomic64_t pd_split_undos;	/* splits undone: no page for the rest */
 	atomic64_t switches;		/* thread switches (sched.c) */
 	atomic64_t upcalls;		/* preemptions for the scheduler */
 	atomic64_t exits[COS_EXIT_REASONS];

@@ -8,6 +8,7 @@
 #include <linux/err.h>
 #include <linux/uaccess.h>
 #include <linux/bitmap.h>
+#include <linux/nospec.h>
 #include "sys.h"
 #include "stats.h"
 #include "io.h"
@@ -104,17 +105,27 @@ void cos_sys_page_free(struct cos_sys *sys, void *page)
 	atomic64_dec(&cos_stats.pages);
 }
 
+/*
+ * Ids come from the host or from components: each is bounds-checked and
+ * then clamped for speculation (Spectre v1) before it indexes a table.
+ */
 struct cos_comp *cos_comp_get(struct cos_sys *sys, u32 id)
 {
 	lockdep_assert_held(&sys->lock);
-	return id < COS_MAX_COMPS ? sys->comps[id] : NULL;
+	if (id >= COS_MAX_COMPS)
+		return NULL;
+	return sys->comps[array_index_nospec(id, COS_MAX_COMPS)];
 }
 
 struct cos_thd *cos_thd_get(struct cos_sys *sys, u32 id)
 {
+	struct cos_thd *thd;
+
 	lockdep_assert_held(&sys->lock);
-	if (id >= COS_MAX_THDS || !sys->thds[id] ||
-	    sys->thds[id]->state == COS_THD_FREE)
+	if (id >= COS_MAX_THDS)
 		return NULL;
-	return sys->thds[id];
+	thd = sys->thds[array_index_nospec(id, COS_MAX_THDS)];
+	if (!thd || thd->state == COS_THD_FREE)
+		return NULL;
+	return thd;
 }

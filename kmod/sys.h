@@ -107,7 +107,9 @@ struct cos_thd {
 	struct cos_comp *comp;		/* the component it runs in now */
 	unsigned long depth;		/* frames on the invocation stack */
 	unsigned long id;
-	unsigned long handler_level;	/* depth at which a fault handler runs, 0 */
+	unsigned long handlers;		/* bit d - 1: a fault handler runs in the
+					 * activation at depth d (inv.c); only
+					 * bits below depth are ever set */
 	struct cos_pd *pd;		/* the PD it runs in (NULL: not yet) */
 	unsigned long seq;		/* odd while pd/depth/inv[].pd change */
 	u32 flags;			/* COS_THD_* */
@@ -246,8 +248,8 @@ void cos_cap_stub(struct cos_comp *client, unsigned int id);
 
 /* mpd.c */
 long cos_ioctl_pd(struct cos_sys *sys, void __user *arg);
-long cos_pd_op(struct cos_sys *sys, u32 op, u32 c0, u32 c1, u32 flags,
-	       bool from_host);
+long cos_pd_op(struct cos_sys *sys, unsigned long op, unsigned long c0,
+	       unsigned long c1, unsigned long flags, bool from_host);
 void cos_pd_leave(struct cos_sys *sys, struct cos_comp *comp);
 void cos_pd_free_retired(struct cos_sys *sys);
 void cos_thd_enter_pd(struct cos_thd *thd);
@@ -269,6 +271,7 @@ static inline void cos_thd_seq_end(struct cos_thd *thd)
 struct cos_comp *cos_thd_running_comp(struct cos_thd *thd);
 void cos_inv_invoke(struct cos_thd *thd);
 bool cos_inv_fault_handler(struct cos_thd *thd, unsigned long address);
+unsigned long cos_fault_error(const struct cos_hw_regs *r);
 int cos_inv_return(struct cos_thd *thd, unsigned long ret0, unsigned long ret1);
 
 /* sched.c: see struct cos_sched */

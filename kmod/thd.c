@@ -47,8 +47,8 @@ static int cos_regs_to_thd(struct cos_thd *thd, const struct cos_regs *u)
 	unsigned long end = cos_user_va_end();
 	struct cos_hw_regs *r = &thd->hw;
 
-	if (u->rip >= end || u->rsp > end || u->fs_base >= end ||
-	    u->gs_base >= end)
+	/* gs_base is not checked: it is ignored (below), whatever it is */
+	if (u->rip >= end || u->rsp > end || u->fs_base >= end)
 		return -EINVAL;
 	r->ax = u->rax; r->bx = u->rbx; r->cx = u->rcx; r->dx = u->rdx;
 	r->si = u->rsi; r->di = u->rdi; r->bp = u->rbp; r->sp = u->rsp;
@@ -237,10 +237,29 @@ void cos_thd_free(struct cos_thd *thd)
 	thd->pd_next = NULL;
 	thd->depth = 0;
 	cos_thd_seq_end(thd);
+	thd->handlers = 0;
 	cos_fpu_free(thd);
 	/* a bench twin stays until the system ends (cos_thd_destroy) */
 	thd->flags = 0;
 	thd->state = COS_THD_FREE;
+}
+
+/*
+ * Undo cos_thd_new for a thread nobody has seen (THD_CREATE could not
+ * give its id back): a fresh one goes with its page and its mappings, a
+ * reused one is free again, and a benchmark twin made for it goes too.
+ * sys->lock held, nothing running. (Page tables that mapping its
+ * argument region added to components stay with them.)
+ */
+static void cos_thd_unnew(struct cos_sys *sys, struct cos_thd *thd, bool fresh)
+{
+	cos_thd_bench_release(sys, thd);
+	if (fresh) {
+		cos_args_unmap_thd(sys, thd);
+		cos_thd_destroy(thd);
+	} else {
+		cos_thd_free(thd);
+	}
 }
 
 long cos_ioctl_thd_create(struct cos_sys *sys, void __user *arg)
@@ -248,6 +267,7 @@ long cos_ioctl_thd_create(struct cos_sys *sys, void __user *arg)
 	struct cos_thd_create req;
 	struct cos_comp *comp;
 	struct cos_thd *thd;
+	unsigned int nr_thds;
 	long err;
 
 	if (copy_from_user(&req, arg, sizeof(req)))
@@ -256,6 +276,10 @@ long cos_ioctl_thd_create(struct cos_sys *sys, void __user *arg)
 		return -EINVAL;
 	if ((req.flags & COS_THD_BENCH_LB) && !cos_bench)
 		return -EPERM;		/* load the module with bench=1 */
+	/* A struct the id cannot be written back into fails before anything
+	 * is made (the same bytes back: nothing changes for the caller). */
+	if (copy_to_user(arg, &req, sizeof(req)))
+		return -EFAULT;
 
 	mutex_lock(&sys->lock);
 	err = -ENOENT;
@@ -265,6 +289,7 @@ long cos_ioctl_thd_create(struct cos_sys *sys, void __user *arg)
 	err = -EBUSY;
 	if (sys->nr_running)
 		goto out_unlock;
+	nr_thds = sys->nr_thds;
 	thd = cos_thd_new(sys, comp, req.flags, &req.regs);
 	if (IS_ERR(thd)) {
 		err = PTR_ERR(thd);
@@ -272,8 +297,8 @@ long cos_ioctl_thd_create(struct cos_sys *sys, void __user *arg)
 	}
 	req.id = thd->id;
 	err = -EFAULT;
-	if (copy_to_user(arg, &req, sizeof(req))) {
-		cos_thd_free(thd);
+	if (copy_to_user(arg, &req, sizeof(req))) {	/* unmapped since */
+		cos_thd_unnew(sys, thd, sys->nr_thds != nr_thds);
 		goto out_unlock;
 	}
 	/* The scheduler hears of it (sched.c). */

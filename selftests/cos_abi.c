@@ -6,9 +6,62 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include "harness.h"
 
-COS_SNIPPET(spin); COS_SNIPPET(exit42);
+COS_SNIPPET(spin); COS_SNIPPET(exit42); COS_SNIPPET(op_raw);
+extern const uint64_t op_raw_at_off;
+
+/* op_raw's registers: RAX, RDI, RSI, RDX, R10 of its one syscall. */
+static void set_op(struct cos_regs *r, void *arg)
+{
+	const uint64_t *w = arg;
+
+	r->r12 = w[0];
+	r->r13 = w[1];
+	r->r14 = w[2];
+	r->r15 = w[3];
+	r->rbx = w[4];
+}
+
+/* An unknown op is a contained fault that names the op, all 64 bits of
+ * it: -1 too (it used to read 0, the "no error code" of other vectors). */
+static void check_unknown_op(uint64_t op)
+{
+	uint64_t w[5] = { op };
+	struct snip_run r;
+
+	snip_run(SNIP(op_raw), 1, 0, 2000000000ull, set_op, w, &r);
+	tap_ok(!r.err && r.run.exit_reason == COS_EXIT_FAULT &&
+	       r.run.fault.vector == COS_VEC_SYSCALL &&
+	       r.run.fault.error_code == op &&
+	       r.run.fault.ip == r.bare.code + op_raw_at_off,
+	       "unknown op %#llx: a syscall fault reporting op %#llx at the syscall",
+	       (unsigned long long)op, (unsigned long long)r.run.fault.error_code);
+}
+
+/* THD_CREATE into a struct it cannot write back: EFAULT, and neither a
+ * thread nor a page left behind (debugfs counts). */
+static void check_thd_create_ro(int fd, unsigned int comp, uint64_t rip)
+{
+	struct cos_thd_create *t = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+					MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	long long thds0 = stat_of("threads"), pages0 = stat_of("pages");
+	int e = -1;
+
+	if (t != MAP_FAILED) {
+		memset(t, 0, sizeof(*t));
+		t->comp = comp;
+		t->regs.rip = rip;
+		mprotect(t, 4096, PROT_READ);
+		e = ioc(fd, COS_THD_CREATE, t);
+		munmap(t, 4096);
+	}
+	tap_ok(e == -EFAULT && stat_of("threads") == thds0 && stat_of("pages") == pages0,
+	       "THD_CREATE into a read-only struct: %s (want EFAULT), threads %lld -> %lld, "
+	       "pages %lld -> %lld", e ? strerror(-e) : "success", thds0,
+	       stat_of("threads"), pages0, stat_of("pages"));
+}
 
 
 
@@ -38,9 +91,9 @@ int main(void)
 	struct cos_thd_regs tr = { 0 };
 	long long pages0;
 	char page[4096] = { 0 };
-	int fd, comp, thd;
+	int fd, comp, thd, e;
 
-	tap_plan(40);
+	tap_plan(47);
 	fd = must_open();
 	EXPECT(cos_get_version(fd, &v), 0, "VERSION");
 	tap_ok(v.abi_major == COS_ABI_MAJOR && (v.paging_levels == 4 || v.paging_levels == 5) &&
@@ -96,6 +149,19 @@ int main(void)
 	tap_ok(thd >= 0 && regs.rflags == 0x202,
 	       "privileged RFLAGS bits dropped (%#llx)",
 	       (unsigned long long)regs.rflags);
+	/* gs_base is the kernel's (the counter area): ignored, never refused */
+	memset(&regs, 0, sizeof(regs));
+	regs.rip = cc.base + 0x10000;
+	regs.gs_base = 0xffff888000000000ull;
+	e = cos_thd_create(fd, comp, 0, &regs);
+	EXPECT(e < 0 ? e : 0, 0, "THD_CREATE with a kernel-half gs_base (ignored)");
+	tr.thd = thd;
+	tr.regs = regs;
+	EXPECT(ioc(fd, COS_THD_SET_REGS, &tr), 0, "THD_SET_REGS with a kernel-half gs_base (ignored)");
+	EXPECT(ioc(fd, COS_THD_GET_REGS, &tr) || tr.regs.gs_base == regs.gs_base ? -EINVAL : 0, 0,
+	       "THD_GET_REGS: the gs_base given was not taken");
+	check_thd_create_ro(fd, comp, cc.base + 0x10000);
+	memset(&tr, 0, sizeof(tr));
 	tr.thd = 50;
 	EXPECT(ioc(fd, COS_THD_GET_REGS, &tr), -ENOENT, "THD_GET_REGS unknown thread");
 	tr.thd = thd;
@@ -112,6 +178,10 @@ int main(void)
 	EXPECT(cos_pd(fd, COS_PD_SPLIT, comp, 0), -EALREADY, "PD split of a lone component");
 	EXPECT(cos_pd(fd, COS_PD_SPLIT, 300, 0), -ENOENT, "PD unknown component");
 	close(fd);
+
+	check_unknown_op(~0ull);
+	check_unknown_op(1ull << 32 | COS_OP_EXIT);
+	check_unknown_op(16);
 
 	{	/* A running thread: no second RUN, no MEM_MAP, no SET_REGS. */
 		struct cos_bare b;

@@ -15,9 +15,9 @@ COS_SNIPPET(inv_echo); COS_SNIPPET(inv_args); COS_SNIPPET(inv_chain);
 COS_SNIPPET(inv_loop); COS_SNIPPET(inv_star); COS_SNIPPET(inv_rec);
 COS_SNIPPET(inv_badcap); COS_SNIPPET(inv_jump); COS_SNIPPET(inv_faulty);
 COS_SNIPPET(inv_survive); COS_SNIPPET(inv_stray_return); COS_SNIPPET(inv_captbl);
-COS_SNIPPET(cpu_client); COS_SNIPPET(cpu_server);
+COS_SNIPPET(cpu_client); COS_SNIPPET(cpu_server); COS_SNIPPET(inv_hfault);
 extern const uint64_t inv_rec_serve_off, inv_faulty_at_off, inv_stray_return_at_off;
-extern const uint64_t inv_captbl_at_off;
+extern const uint64_t inv_captbl_at_off, inv_hfault_handler_off, inv_hfault_at_off;
 
 struct sys {
 	int fd;
@@ -236,6 +236,60 @@ static void test_server_fault(void)
 	close(s.fd);
 }
 
+/*
+ * Fault handlers that invoke: A -> B1, whose entry faults; B1's handler
+ * invokes B2, whose entry faults too, ... Bn's handler holds no
+ * capability and returns 77; then each handler from B(n-1) down to B1
+ * faults, and a fault in a handler must unwind (its caller gets
+ * COS_ERR_FAULT), however many handlers ran and returned above it. The
+ * host RUNs at most 4n + 8 times: a handler restarted forever fails.
+ */
+static void test_nested_handlers(int n)
+{
+	struct cos_run r;
+	struct sys s;
+	int i, ok, runs, handled = 0, unwound = 0, order = 1, err = 0;
+
+	sys_open(&s);
+	ok = !add(&s, SNIP(inv_badcap), 1);
+	for (i = 1; ok && i <= n; i++) {
+		struct cos_fault_handler h = { 0 };
+
+		ok &= add(&s, SNIP(inv_hfault), 0) == i && !cap(&s, i - 1, i, 0);
+		h.comp = s.c[i].comp;
+		h.entry = s.c[i].code + inv_hfault_handler_off;
+		ok &= ok && !ioc(s.fd, COS_FAULT_HANDLER, &h);
+	}
+	ok = ok && !set_regs0(&s, 0, 0, 0, 0);
+	for (runs = 0; ok && runs < 4 * n + 8; runs++) {
+		memset(&r, 0, sizeof(r));
+		r.thd = s.c[0].thd;
+		r.budget_ns = 2000000000ull;
+		err = cos_run(s.fd, &r);
+		if (err || r.exit_reason != COS_EXIT_FAULT)
+			break;
+		if (r.fault.fault_flags & COS_FAULT_HANDLED) {
+			/* B1 .. Bn, each at its entry, at depth 1 .. n */
+			order &= !unwound && r.fault.depth == (unsigned int)handled + 1 &&
+				 r.fault.ip == s.c[handled + 1].code;
+			handled++;
+		} else if (r.fault.fault_flags & COS_FAULT_UNWOUND) {
+			/* then the handlers of B(n-1) .. B1 */
+			order &= handled == n && r.fault.depth == (unsigned int)(n - 1 - unwound) &&
+				 r.fault.ip == s.c[n - 1 - unwound].code + inv_hfault_at_off;
+			unwound++;
+		} else {
+			break;
+		}
+	}
+	tap_ok(ok && !err && exited(&r, (uint64_t)-COS_ERR_FAULT) && order &&
+	       handled == n && unwound == n - 1,
+	       "nested fault handlers, %d deep: %d handled, %d faults in handlers unwound, "
+	       "the client gets COS_ERR_FAULT after %d RUNs (status %lld)",
+	       n, handled, unwound, runs, (long long)r.exit.status);
+	close(s.fd);
+}
+
 static void test_stray_return(void)
 {
 	struct cos_run r;
@@ -363,7 +417,7 @@ static void test_cpu_state(int fpu)
 
 int main(void)
 {
-	tap_plan(18);
+	tap_plan(20);
 	test_chain(2, 20000);
 	test_chain(3, 5000);
 	test_chain(10, 1000);
@@ -374,6 +428,8 @@ int main(void)
 	test_badcap(0xdeadbeefcafeull, "forged capability id");
 	test_jump();
 	test_server_fault();
+	test_nested_handlers(2);
+	test_nested_handlers(5);
 	test_stray_return();
 	test_hundred();
 	test_captbl();

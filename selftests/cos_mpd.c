@@ -10,6 +10,7 @@
 
 COS_SNIPPET(mpd_probe); COS_SNIPPET(inv_loop); COS_SNIPPET(inv_chain);
 COS_SNIPPET(spin); COS_SNIPPET(mpd_policy); COS_SNIPPET(mpd_edges);
+COS_SNIPPET(op_raw);
 
 #define N 8
 
@@ -196,13 +197,87 @@ static void live_stress(void)
 	close(s.fd);
 }
 
+/* Run @pol's op_raw once: RAX, RDI, RSI, RDX, R10 = @w; what RAX was. */
+static uint64_t op_raw(struct sys *s, const struct cos_bare *pol,
+		       const uint64_t w[5])
+{
+	struct cos_regs regs;
+	struct cos_run r = { .thd = pol->thd, .budget_ns = 2000000000ull };
+
+	if (cos_thd_get_regs(s->fd, pol->thd, &regs))
+		return 0xdead;
+	regs.rip = pol->code;
+	regs.r12 = w[0];
+	regs.r13 = w[1];
+	regs.r14 = w[2];
+	regs.r15 = w[3];
+	regs.rbx = w[4];
+	if (cos_thd_set_regs(s->fd, pol->thd, &regs) || cos_run(s->fd, &r) ||
+	    r.exit_reason != COS_EXIT_EXIT)
+		return 0xdead;
+	return r.exit.status;
+}
+
+/*
+ * COS_OP_PD and COS_OP_EDGES read whole registers: no high bit of an op,
+ * id or flag word is dropped ((1 << 32) | MERGE used to merge), and a
+ * bad rows buffer is -EFAULT (it used to be 2^32 - EFAULT rows).
+ */
+static void policy_abi_edges(void)
+{
+	struct cos_bare_opts o = { .slot = 20 };
+	struct cos_bare pol;
+	struct sys s;
+	uint64_t c1, c2, st[7];
+	int ok, i;
+
+	sys_make(&s);
+	ok = !cos_bare_load(s.fd, SNIP(op_raw), &o, &pol) &&
+	     !cos_pd(s.fd, COS_PD_POLICY, pol.comp, 0) &&
+	     cos_cap_create(s.fd, s.c[1].comp, s.c[2].comp, s.c[2].code) == 0;
+	c1 = s.c[1].comp;
+	c2 = s.c[2].comp;
+	{
+		const uint64_t w[7][5] = {
+			{ COS_OP_PD, 1ull << 32 | COS_PD_MERGE, c1, c2, 0 },
+			{ COS_OP_PD, COS_PD_MERGE, 1ull << 32 | c1, c2, 0 },
+			{ COS_OP_PD, COS_PD_MERGE, c1, 1ull << 32 | c2, 0 },
+			{ COS_OP_PD, COS_PD_MERGE, c1, c2, 1ull << 32 },
+			{ COS_OP_EDGES, pol.base + 0x8000, 32, 0, 0 },	/* unmapped */
+			{ COS_OP_EDGES, pol.code, 32, 0, 0 },		/* read-only */
+			{ COS_OP_EDGES, ~0ull - 15, 32, 0, 0 },
+		};
+
+		for (i = 0; i < 7; i++)
+			st[i] = ok ? op_raw(&s, &pol, w[i]) : 0xdead;
+	}
+	tap_ok(ok && st[0] == (uint64_t)-EINVAL && st[1] == (uint64_t)-ENOENT &&
+	       st[2] == (uint64_t)-ENOENT && st[3] == (uint64_t)-EINVAL &&
+	       probe(&s, 1, 2) == 0,
+	       "COS_OP_PD: an op, id or flag word with bit 32 set is EINVAL/ENOENT, "
+	       "nothing merged (%lld %lld %lld %lld)", (long long)st[0],
+	       (long long)st[1], (long long)st[2], (long long)st[3]);
+	tap_ok(st[4] == (uint64_t)-EFAULT && st[5] == (uint64_t)-EFAULT &&
+	       st[6] == (uint64_t)-EFAULT,
+	       "COS_OP_EDGES into an unmapped, a read-only and a wrapping buffer: "
+	       "-EFAULT each (%lld %lld %lld)", (long long)st[4], (long long)st[5],
+	       (long long)st[6]);
+	{
+		const uint64_t w[5] = { COS_OP_PD, COS_PD_MERGE, c1, c2, 0 };
+
+		tap_ok(ok && op_raw(&s, &pol, w) == 0 && probe(&s, 1, 2) == 1,
+		       "COS_OP_PD: the same merge with clean words merges");
+	}
+	close(s.fd);
+}
+
 int main(void)
 {
 	struct sys s;
 	int set[N], i, bad = 0, ops = 0, probes = 0;
 	uint64_t rng = 0x9e3779b97f4a7c15ull;
 
-	tap_plan(14);
+	tap_plan(17);
 	sys_make(&s);
 	tap_ok(probe(&s, 0, 1) == 0, "separate PDs: component 0 faults reading component 1");
 	tap_ok(!pd(&s, COS_PD_MERGE, 0, 1) && probe(&s, 0, 1) == 1 && probe(&s, 1, 0) == 1,
@@ -362,6 +437,7 @@ int main(void)
 	}
 	tap_ok(!bad, "%d random merges and splits, %d probes agree with the model", ops, probes);
 	close(s.fd);
+	policy_abi_edges();
 	live_stress();
 	tap_ok(stat_of("systems") == 0 && stat_of("pages") == 0 && stat_of("threads") == 0,
 	       "nothing left allocated");

@@ -1036,6 +1036,47 @@ SNIPPET inv_survive
 2:	EXIT(45)
 SNIPPET_END inv_survive
 
+/*
+ * Nested fault handlers: the entry faults at once; the handler (mark
+ * "handler") invokes capability 0 and faults after it returns, unless
+ * the component holds no capability 0, when it returns 77. A chain
+ * A -> B -> C of these: B faults, B's handler invokes C, C faults, C's
+ * handler returns 77, B's handler faults and must be unwound (A gets
+ * COS_ERR_FAULT), not restarted. No stack needed.
+ */
+SNIPPET inv_hfault
+	ud2
+inv_hfault_handler:
+	xorl	%edi, %edi
+	INVOKE
+	cmpq	$COS_ERR_NOCAP, %rax
+	je	1f
+inv_hfault_at:
+	ud2				/* a fault in the handler: unwound */
+1:	movl	$77, %edi
+	xorl	%esi, %esi
+	RETURN
+SNIPPET_MARK inv_hfault, handler
+SNIPPET_MARK inv_hfault, at
+SNIPPET_END inv_hfault
+
+/* Any op with whole 64-bit registers: RAX = R12, RDI = R13, RSI = R14,
+ * RDX = R15, R10 = RBX; exits with the word the op returns in RAX. */
+SNIPPET op_raw
+	movq	%r12, %rax
+	movq	%r13, %rdi
+	movq	%r14, %rsi
+	movq	%r15, %rdx
+	movq	%rbx, %r10
+op_raw_at:
+	syscall
+	movq	%rax, %rdi
+	movl	$COS_OP_EXIT, %eax
+	syscall
+	ud2
+SNIPPET_MARK op_raw, at
+SNIPPET_END op_raw
+
 /* COS_OP_RETURN with nothing to return to. */
 SNIPPET inv_stray_return
 inv_stray_return_at:	RETURN

@@ -222,7 +222,9 @@ struct cos_pd_op {
  * component with RDI = vector, RSI = address (CR2), RDX = the faulting ip,
  * R10 = error code, R8 = the component's own id, R9 = depth, RAX = thread
  * id, RSP = 0; what it returns with COS_OP_RETURN is what the caller gets.
- * A fault in the handler itself, or at depth 0, is handled as without one.
+ * A fault in the handler itself, or at depth 0, is handled as without one,
+ * at any nesting: a handler that invoked a component whose own handler
+ * ran and returned is still running as a handler.
  */
 #ifndef __ASSEMBLER__
 struct cos_fault_handler {
@@ -393,7 +395,8 @@ struct cos_sched_event {
 struct cos_fault {
 	__u32 vector;		/* 0..255 exception/int vector, or COS_VEC_* */
 	__u32 comp;		/* component the thread was in */
-	__u64 error_code;	/* CPU error code; #DB: DR6; syscall: the op */
+	__u64 error_code;	/* CPU error code (0: none); #DB: DR6;
+				 * syscall: the op, all 64 bits (even -1) */
 	__u64 address;		/* #PF: CR2; otherwise 0 */
 	__u64 ip;		/* faulting (or, for traps, next) instruction */
 	__u64 sp;
@@ -445,8 +448,9 @@ struct cos_run {
 #define COS_OP_RETURN	5	/* RDI, RSI = the two return words */
 #define COS_OP_PD	6	/* policy component only: RDI = COS_PD_MERGE/
 				 * SPLIT/SEPARATE, RSI, RDX = component ids,
-				 * R10 = COS_PD_* flags; returns 0 or -errno
-				 * (-EPERM if not the policy) */
+				 * R10 = COS_PD_* flags (whole words: bit 32
+				 * set is -EINVAL or -ENOENT); returns 0 or
+				 * -errno (-EPERM if not the policy) */
 #define COS_OP_EDGES	7	/* policy component only: RDI = buffer for
 				 * struct cos_edge rows in its own writable
 				 * memory, RSI = room (rows), RDX = COS_EDGES_*
