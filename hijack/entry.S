@@ -44,6 +44,10 @@
 #include <asm/trapnr.h>
 #include "layout.h"
 
+#ifndef CLEAR_CPU_BUFFERS
+#error "cos needs CLEAR_CPU_BUFFERS from <asm/nospec-branch.h> (Linux 6.1.79+, 6.6.18+, 6.7.6+ or 6.8+)"
+#endif
+
 #define CPU_VAR(off)	PER_CPU_VAR(cos_cpu + off)
 
 /* Push the GPRs so that they land in struct cos_hw_regs order. */

@@ -5,12 +5,29 @@
 #define pr_fmt(fmt) "cos: " fmt
 
 #include <linux/module.h>
+#include <linux/version.h>
 #include "hijack.h"
 #include "sys.h"
 #include "dev.h"
 #include "stats.h"
 #include "io.h"
 #include "fpu.h"
+
+/*
+ * What the module needs from the kernel it is built for: only interfaces
+ * every x86-64 6.1+ configuration with these options has (no KVM
+ * exports), so a kernel without them fails here, at build time, with one
+ * clear line (docs/hijack.md, "Kernels").
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 1, 0)
+#error "cos needs Linux 6.1 or later"
+#endif
+#ifndef CONFIG_X86_64
+#error "cos runs on x86-64 only"
+#endif
+#ifndef CONFIG_PREEMPT_NOTIFIERS
+#error "cos needs CONFIG_PREEMPT_NOTIFIERS=y (selected by CONFIG_KVM): it swaps its vectors on every context switch of the host thread"
+#endif
 
 static int __init cos_init(void)
 {
