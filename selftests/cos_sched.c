@@ -18,9 +18,12 @@
 #include <sys/wait.h>
 #include <sys/ioctl.h>
 #include <poll.h>
+#include <pthread.h>
 #include "libcos.h"
 #include "sysdesc.h"
 #include "harness.h"
+
+COS_SNIPPET(spin);
 
 #define SYS	"components/systems/schedtest.sys"
 
@@ -268,6 +271,69 @@ static void kill9(void)
 	unlink(path);
 }
 
+
+/*
+ * A plain RUN racing with COS_SCHED_CONFIG: they must never both succeed
+ * (the RUN looks at the scheduler before it checks in, and again under
+ * sys->lock). Each round a thread RUNs a spinning component for 20 ms
+ * while this thread configures a scheduler a random few microseconds
+ * later: one of the two must fail (EPERM or EBUSY), since the RUN cannot
+ * have ended before the configuration began. The window is a few
+ * instructions wide, so this catches the old order only now and then.
+ */
+struct race_arg {
+	int fd;
+	unsigned int thd;
+	int err;
+	struct cos_run run;
+	volatile int go;
+};
+
+static void *race_run(void *p)
+{
+	struct race_arg *a = p;
+
+	while (!a->go)
+		;
+	a->run = (struct cos_run){ .thd = a->thd, .budget_ns = 20000000 };
+	a->err = cos_run(a->fd, &a->run);
+	return NULL;
+}
+
+static void run_vs_config(void)
+{
+	struct cos_bare_opts o = { .slot = 1 };
+	int rounds = 300, both = 0, done = 0, i;
+
+	for (i = 0; i < rounds; i++) {
+		struct race_arg a = { .fd = must_open() };
+		struct cos_bare b;
+		struct cos_regs regs = { .rip = 0x1000, .rsp = 0x2000, .rflags = 0x202 };
+		pthread_t t;
+		int sched, cfg;
+
+		if (cos_bare_load(a.fd, SNIP(spin), &o, &b) ||
+		    (sched = cos_thd_create(a.fd, b.comp, 0, &regs)) < 0) {
+			close(a.fd);
+			continue;
+		}
+		a.thd = b.thd;
+		pthread_create(&t, NULL, race_run, &a);
+		a.go = 1;
+		for (volatile int d = rand() % 2000; d > 0; d--)
+			;
+		cfg = cos_sched_config(a.fd, (unsigned int)sched, 0);
+		pthread_join(t, NULL);
+		if (!cfg && !a.err)
+			both++;
+		done++;
+		close(a.fd);
+	}
+	tap_ok(done == rounds && both == 0,
+	       "plain RUN racing with SCHED_CONFIG: %d of %d rounds had both succeed (want 0)",
+	       both, done);
+}
+
 /* The ioctl side: exact errors. */
 static void abi(void)
 {
@@ -307,9 +373,10 @@ static void abi(void)
 
 int main(void)
 {
-	tap_plan(3 * (NTESTS + 1) + 3);
+	tap_plan(3 * (NTESTS + 1) + 4);
 	alarm(900);	/* a lost wake-up must not hang the suite */
 	abi();
+	run_vs_config();
 	layouts();
 	idle();
 	kill9();
