@@ -110,8 +110,12 @@ long cos_ioctl_sched_config(struct cos_sys *sys, void __user *arg)
 
 	if (copy_from_user(&req, arg, sizeof(req)))
 		return -EFAULT;
+	/* A tick beyond KTIME_MAX would be a negative ktime: a timer that
+	 * fires again at once, forever (hrtimer_forward clamps it up to
+	 * the resolution), not one that never fires. */
 	if (req.flags || req.reserved[0] || req.reserved[1] ||
-	    (req.tick_ns && req.tick_ns < COS_SCHED_TICK_MIN))
+	    (req.tick_ns && req.tick_ns < COS_SCHED_TICK_MIN) ||
+	    req.tick_ns > KTIME_MAX)
 		return -EINVAL;
 	mutex_lock(&sys->lock);
 	err = -ENOENT;

@@ -341,7 +341,7 @@ static void abi(void)
 	struct cos_comp_create cc;
 	struct cos_run r = { .flags = COS_RUN_SCHED };
 	struct pollfd p;
-	int fd = must_open(), thd, e1, e2, e3, e4, e5, e6, e7, e8, ready0, ready1;
+	int fd = must_open(), thd, e1, e2, e3, e4, e5, e6, e7, e8, e9, ready0, ready1;
 
 	if (cos_comp_create(fd, 0, &cc) < 0)
 		thd = -1;
@@ -350,6 +350,7 @@ static void abi(void)
 	e1 = cos_ioctl_raw(fd, COS_RUN, &r);			/* no scheduler */
 	e2 = cos_sched_config(fd, 63, 0);			/* no such thread */
 	e3 = cos_sched_config(fd, (unsigned int)thd, 1000);	/* tick too short */
+	e9 = cos_sched_config(fd, (unsigned int)thd, 1ull << 63); /* a negative ktime */
 	p = (struct pollfd){ .fd = fd, .events = POLLIN };
 	ready0 = poll(&p, 1, 0);
 	e4 = cos_sched_config(fd, (unsigned int)thd, 0);
@@ -363,11 +364,11 @@ static void abi(void)
 	thd = cos_thd_create(fd, cc.id, 0, &regs);		/* the scheduler hears */
 	ready1 = poll(&p, 1, 0);
 	tap_ok(thd > 0 && e1 == -EINVAL && e2 == -ENOENT && e3 == -EINVAL &&
-	       ready0 == 0 && e4 == 0 && e5 == -EBUSY && e6 == -EPERM &&
+	       e9 == -EINVAL && ready0 == 0 && e4 == 0 && e5 == -EBUSY && e6 == -EPERM &&
 	       e7 == -EINVAL && e8 == -EINVAL && ready1 == 1,
 	       "abi: RUN_SCHED without a scheduler %d, config: no thread %d, short tick %d, "
-	       "ok %d, again %d; plain RUN %d, RUN_SCHED thd %d, bad flag %d; poll %d then %d",
-	       e1, e2, e3, e4, e5, e6, e7, e8, ready0, ready1);
+	       "tick of 2^63 ns %d, ok %d, again %d; plain RUN %d, RUN_SCHED thd %d, bad flag %d; "
+	       "poll %d then %d", e1, e2, e3, e9, e4, e5, e6, e7, e8, ready0, ready1);
 	close(fd);
 }
 

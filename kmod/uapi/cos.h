@@ -304,8 +304,8 @@ struct cos_thd_regs {
  * RUNs again. No ticks are taken while idle.
  *
  * Errors: ENOENT (no such thread), EINVAL (bad flags, pad, a tick under
- * COS_SCHED_TICK_MIN, an FPU thread), EBUSY (the system runs, or has a
- * scheduler already).
+ * COS_SCHED_TICK_MIN or over 2^63 - 1 ns, an FPU thread), EBUSY (the
+ * system runs, or has a scheduler already).
  */
 #define COS_SCHED_TICK_MIN	100000ull	/* 100 us */
 
