@@ -81,6 +81,8 @@ static int cos_blk_do(struct cos_io *io, const struct cos_io_req *r)
 	if (r->block >= io->nblocks || r->count > io->nblocks - r->block)
 		return -ENXIO;
 	for (done = 0; done < r->count; done += n) {
+		if (READ_ONCE(io->stopped))
+			return -ENODEV;	/* stop waits for one chunk at most */
 		n = min_t(u32, r->count - done, COS_BLK_CHUNK);
 		ret = cos_blk_rw(io, write, r->buf + done, n,
 				 (loff_t)(r->block + done) * COS_IO_BLOCK);
