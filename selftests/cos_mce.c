@@ -71,8 +71,10 @@ static void ask_inject(uint64_t pa, uint64_t lo, uint64_t hi)
 		     ++inject_id, cpu, (unsigned long long)pa,
 		     (unsigned long long)lo, (unsigned long long)hi);
 	tap_diag("%.*s", n - 1, line);
+	/* twice: a kernel message may break a line up; the driver injects
+	 * once per id */
 	if (fd >= 0) {
-		if (write(fd, line, n) != n)
+		if (write(fd, line, n) != n || write(fd, line, n) != n)
 			tap_diag("writing to /dev/console: %s", strerror(errno));
 		close(fd);
 	}

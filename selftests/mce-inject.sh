@@ -22,6 +22,7 @@
 #
 # Each injection is logged as "mce-inject: ..." (also when the vCPU
 # never got there in 150 looks: the guest then sees no machine check).
+# The guest may write a line twice (a kernel message can break one up).
 # Ends when QEMU is gone (the socket disappears) or after 600 s.
 set -uo pipefail
 log=${1:?usage: mce-inject.sh LOG SOCKET}
@@ -54,8 +55,9 @@ inject() {	# inject ID CPU PA LO HI
 		if [ -n "${rip:-}" ] && [ "${cpl:-}" = 3 ] &&
 			(( 16#$rip >= lo && 16#$rip < hi )); then
 			echo "mce-inject: id $id: vCPU $cpu at RIP $rip CPL 3 (look $try): mce -b $cpu 1 0xbd80000000000134 0x7 $pa 0x86"
-			monitor "mce -b $cpu 1 0xbd80000000000134 0x7 $pa 0x86" cont |
+			monitor "mce -b $cpu 1 0xbd80000000000134 0x7 $pa 0x86" |
 				grep -av '^(qemu)\|^QEMU .* monitor' | sed 's/^/mce-inject: | /'
+			monitor cont >/dev/null	# a session of its own: always sent
 			return 0
 		fi
 		monitor cont >/dev/null
@@ -65,6 +67,9 @@ inject() {	# inject ID CPU PA LO HI
 	monitor "cont" >/dev/null
 	return 1
 }
+
+# Never leave the VM stopped.
+trap '[ -S "$sock" ] && monitor cont >/dev/null' EXIT
 
 # The socket appears once QEMU has started.
 while [ ! -S "$sock" ] && [ $SECONDS -lt $deadline ]; do sleep 0.2; done
