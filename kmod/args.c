@@ -35,8 +35,11 @@ int cos_args_map(struct cos_sys *sys, struct cos_comp *c, struct cos_thd *t)
 	pte = cos_pt_lookup(sys, c->pt_root, va);
 	if (IS_ERR(pte))
 		return PTR_ERR(pte);
-	WRITE_ONCE(*pte, __pa(t->args) | COS_PTE_SHARED |
-		   cos_pte_flags(COS_PROT_READ | COS_PROT_WRITE));
+	/* A region Linux marked poisoned goes in as taken out (paging.h):
+	 * an access faults, and the other components and threads go on. */
+	if (cos_pte_install(pte, t->args, COS_PTE_SHARED |
+			    cos_pte_flags(COS_PROT_READ | COS_PROT_WRITE)))
+		WRITE_ONCE(*pte, __pa(t->args) | COS_PTE_SHARED | COS_PTE_POISON);
 	return 0;
 }
 

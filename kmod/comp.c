@@ -187,8 +187,8 @@ long cos_ioctl_mem_map(struct cos_sys *sys, void __user *arg)
 	for (i = 0; i < n; i++) {
 		u64 *pte = cos_pt_lookup(NULL, comp->pt_root,
 					 m.addr + i * PAGE_SIZE);
-		err = -EEXIST;
-		if (pte && (*pte & _PAGE_PRESENT))
+		err = pte && (*pte & COS_PTE_POISON) ? -EHWPOISON : -EEXIST;
+		if (pte && (*pte & (_PAGE_PRESENT | COS_PTE_POISON)))
 			goto out_unlock;
 	}
 
@@ -219,7 +219,9 @@ long cos_ioctl_mem_map(struct cos_sys *sys, void __user *arg)
 			err = PTR_ERR(pte);
 			goto out_unwind;
 		}
-		WRITE_ONCE(*pte, __pa(pages[installed]) | flags);
+		err = cos_pte_install(pte, pages[installed], flags);
+		if (err)
+			goto out_unwind;
 	}
 	kvfree(pages);
 	mutex_unlock(&sys->lock);

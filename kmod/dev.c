@@ -64,6 +64,7 @@ static long cos_dev_ioctl(struct file *file, unsigned int cmd,
 	case COS_THD_SET_REGS:
 		return cos_ioctl_thd_regs(sys, arg, true);
 	case COS_RUN:
+		cos_sys_mce_sweep(sys);
 		return cos_ioctl_run(sys, arg);
 	case COS_SCHED_CONFIG:
 		return cos_ioctl_sched_config(sys, arg);

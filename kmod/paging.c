@@ -77,12 +77,13 @@ static void cos_pt_free_level(struct cos_sys *sys, u64 *table,
 	for (i = 0; i < PTRS_PER_PTE; i++) {
 		u64 e = table[i];
 
-		if (!(e & _PAGE_PRESENT))
+		if (!(e & (level ? _PAGE_PRESENT : _PAGE_PRESENT | COS_PTE_POISON)))
 			continue;
 		if (level)
 			cos_pt_free_level(sys, __va(e & PTE_PFN_MASK),
 					  level - 1);
-		else if (!(e & COS_PTE_SHARED))
+		else if (!(e & COS_PTE_SHARED))	/* a poisoned page too: Linux
+						 * keeps it from reuse */
 			cos_sys_page_free(sys, __va(e & PTE_PFN_MASK));
 	}
 	cos_sys_page_free(sys, table);
@@ -113,23 +114,83 @@ u64 cos_pte_flags(u32 prot)
  * the slot entries of its member components.
  */
 /*
+ * Every page goes into a component through here: point the empty leaf
+ * @pte at @page with @flags, unless Linux marked the page poisoned (a
+ * hardware memory error): -EHWPOISON then, and @pte stays empty.
+ */
+int cos_pte_install(u64 *pte, void *page, u64 flags)
+{
+	if (PageHWPoison(virt_to_page(page)))
+		return -EHWPOISON;
+	WRITE_ONCE(*pte, __pa(page) | flags);
+	return 0;
+}
+
+/*
  * A zeroed page of @sys's budget mapped at @va, with @prot, in the tables
  * under @root, which own it (cos_pt_free frees it). Its kernel address;
- * ERR_PTR(-EEXIST) if @va is mapped already, or another error.
+ * ERR_PTR(-EEXIST) if @va is mapped already, -EHWPOISON if its page was
+ * taken out poisoned or the new page is poisoned, or another error.
  */
 void *cos_pt_map_page(struct cos_sys *sys, u64 *root, unsigned long va, u32 prot)
 {
 	u64 *pte = cos_pt_lookup(sys, root, va);
 	void *page;
+	int err;
 
 	if (IS_ERR(pte))
 		return pte;
+	if (*pte & COS_PTE_POISON)
+		return ERR_PTR(-EHWPOISON);
 	if (*pte & _PAGE_PRESENT)
 		return ERR_PTR(-EEXIST);
 	page = cos_sys_page_alloc(sys);
-	if (!IS_ERR(page))
-		WRITE_ONCE(*pte, __pa(page) | cos_pte_flags(prot));
+	if (IS_ERR(page))
+		return page;
+	err = cos_pte_install(pte, page, cos_pte_flags(prot));
+	if (err) {
+		cos_sys_page_free(sys, page);	/* Linux keeps it from reuse */
+		return ERR_PTR(err);
+	}
 	return page;
+}
+
+static unsigned long cos_pt_sweep_level(u64 *table, unsigned int level)
+{
+	unsigned long n = 0;
+	unsigned int i;
+
+	for (i = 0; i < PTRS_PER_PTE; i++) {
+		u64 e = READ_ONCE(table[i]);
+		struct page *pg;
+
+		if (!(e & _PAGE_PRESENT))
+			continue;
+		pg = pfn_to_page((e & PTE_PFN_MASK) >> PAGE_SHIFT);
+		if (level) {
+			/* A poisoned table cannot be read safely; the CPU's
+			 * walks through it are beyond help here, as for
+			 * Linux's own page tables. */
+			if (!PageHWPoison(pg))
+				n += cos_pt_sweep_level(page_address(pg), level - 1);
+		} else if (PageHWPoison(pg)) {
+			WRITE_ONCE(table[i], (e & ~_PAGE_PRESENT) | COS_PTE_POISON);
+			n++;
+		}
+	}
+	return n;
+}
+
+/*
+ * Take every leaf under @root whose page Linux marked poisoned out of the
+ * tables (COS_PTE_POISON); the number taken out. sys->lock held and no
+ * thread of the system runs, so no CPU holds a translation through these
+ * tables: leaving component mode always reloads Linux's CR3, which
+ * flushes them (cr3.c), so no TLB flush is needed.
+ */
+unsigned long cos_pt_poison_sweep(u64 *root)
+{
+	return cos_pt_sweep_level(root, cos_pt_levels() - 1);
 }
 
 int cos_pd_init(struct cos_sys *sys, struct cos_pd *pd)

@@ -18,10 +18,20 @@ struct cos_comp;
 /* A leaf that maps a page the component does not own (an argument region). */
 #define COS_PTE_SHARED	_PAGE_SOFTW1
 
+/*
+ * A leaf whose page Linux marked poisoned (hardware memory error), taken
+ * out by cos_pt_poison_sweep: not present, its PFN and COS_PTE_SHARED
+ * kept, so that the page is still freed by whoever owns it and the
+ * address is never mapped again (EHWPOISON).
+ */
+#define COS_PTE_POISON	_PAGE_SOFTW2
+
 u64 *cos_pt_lookup(struct cos_sys *sys, u64 *root, unsigned long va);
 void cos_pt_free(struct cos_sys *sys, u64 *root);
 u64 cos_pte_flags(u32 prot);
 void *cos_pt_map_page(struct cos_sys *sys, u64 *root, unsigned long va, u32 prot);
+int cos_pte_install(u64 *pte, void *page, u64 flags);
+unsigned long cos_pt_poison_sweep(u64 *root);
 
 int cos_pd_init(struct cos_sys *sys, struct cos_pd *pd);
 void cos_pd_add(struct cos_pd *pd, struct cos_comp *comp);

@@ -11,7 +11,9 @@
  *	signal pending -> COS_EXIT_SIGNAL; budget gone -> COS_EXIT_BUDGET;
  *	need_resched -> cond_resched() with interrupts on, again;
  *	load the PD, enter the component; it comes back on the next entry:
- *	  interrupt / NMI / #MC -> Linux's own handler, again;
+ *	  interrupt / NMI -> Linux's own handler, again;
+ *	  #MC -> Linux's handler; COS_EXIT_MCE if it queued recovery work
+ *	  for the task (else again);
  *	  syscall op -> service it (again, or exit);
  *	  anything else -> COS_EXIT_FAULT;
  *   undo all of the above, in reverse.
@@ -283,6 +285,21 @@ static void cos_fault_dispose(struct cos_run_ctx *ctx, struct cos_run *run,
 	}
 }
 
+/*
+ * A machine check Linux queued recovery for (cos_enter_once): report where
+ * it hit, and have the system's next RUN take the poisoned page out
+ * (cos_sys_mce_sweep). The thread stays where it was: not a fault of its
+ * own, nothing is unwound.
+ */
+static void cos_mce_exit(struct cos_run_ctx *ctx, struct cos_run *run)
+{
+	cos_fault_fill(run, ctx->thd, 0, 0);
+	run->exit_reason = COS_EXIT_MCE;
+	run->fault.error_code = 0;
+	run->thd = ctx->thd->id;
+	WRITE_ONCE(ctx->sys->mce_pending, true);
+}
+
 /* A syscall that left the fast path: the op is in error_code. */
 static enum cos_next cos_syscall_op(struct cos_run_ctx *ctx,
 				    struct cos_run *run)
@@ -358,7 +375,8 @@ static enum cos_next cos_syscall_op(struct cos_run_ctx *ctx,
 /*
  * Enter the component once and come back on its next kernel entry.
  * Interrupts off. Returns COS_AGAIN after handing an interrupt, NMI or
- * machine check to Linux, COS_STOP with the vector in hw.vector otherwise.
+ * machine check to Linux, COS_STOP with the vector in hw.vector otherwise
+ * (a machine check too, if Linux queued work for the task).
  */
 static enum cos_next cos_enter_once(struct cos_run_ctx *ctx,
 				    unsigned long *cr2, unsigned long *dr6)
@@ -403,9 +421,17 @@ static enum cos_next cos_enter_once(struct cos_run_ctx *ctx,
 	case X86_TRAP_MC: {
 		/* As KVM does: report it as if it hit user mode. */
 		struct pt_regs regs = { .cs = 3, .flags = X86_EFLAGS_IF };
+		int queued = current->mce_count;
 
 		do_machine_check(&regs);
-		return COS_AGAIN;
+		/* Recovery for this task (memory_failure, SIGBUS) is task
+		 * work that runs only on the way back to user mode: stop, or
+		 * the thread would hit the poisoned page again and again
+		 * until Linux panics. Nothing queued (a corrected error,
+		 * another CPU's): go on. */
+		if (current->mce_count == queued)
+			return COS_AGAIN;
+		return COS_STOP;
 	}
 	case X86_TRAP_PF:
 		*cr2 = read_cr2();	/* before anything can fault again */
@@ -452,6 +478,8 @@ static void cos_run_loop(struct cos_run_ctx *ctx, struct cos_run *run)
 		if (ctx->thd->hw.vector == COS_HW_VEC_SYSCALL) {
 			if (cos_syscall_op(ctx, run) == COS_AGAIN)
 				continue;
+		} else if (ctx->thd->hw.vector == X86_TRAP_MC) {
+			cos_mce_exit(ctx, run);
 		} else {
 			cos_fault_dispose(ctx, run, cr2, dr6);
 		}
@@ -560,7 +588,8 @@ long cos_ioctl_run(struct cos_sys *sys, void __user *arg)
 		cos_sched_run_end(sys, ctx.thd,
 				  run.exit_reason == COS_EXIT_IDLE ||
 				  run.exit_reason == COS_EXIT_EXIT ||
-				  run.exit_reason == COS_EXIT_SIGNAL);
+				  run.exit_reason == COS_EXIT_SIGNAL ||
+				  run.exit_reason == COS_EXIT_MCE);
 	} else {
 		cos_run_check_out(sys, thd);
 	}

@@ -16,7 +16,7 @@ struct cos_stats cos_stats;
 struct dentry *cos_debugfs_dir;	/* io.c adds cos/io */
 
 static const char *const cos_exit_names[COS_EXIT_REASONS] = {
-	"none", "exit", "fault", "budget", "signal", "print", "idle",
+	"none", "exit", "fault", "budget", "signal", "print", "idle", "mce",
 };
 
 static int cos_stats_show(struct seq_file *m, void *v)
@@ -41,6 +41,7 @@ static int cos_stats_show(struct seq_file *m, void *v)
 	seq_printf(m, "switches %lld\nupcalls %lld\n",
 		   atomic64_read(&cos_stats.switches),
 		   atomic64_read(&cos_stats.upcalls));
+	seq_printf(m, "poisoned %lld\n", atomic64_read(&cos_stats.poisoned));
 	for (i = 1; i < COS_EXIT_REASONS; i++)
 		seq_printf(m, "exit_%s %lld\n", cos_exit_names[i],
 			   atomic64_read(&cos_stats.exits[i]));

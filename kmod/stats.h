@@ -10,7 +10,7 @@
 #include <linux/atomic.h>
 #include "uapi/cos.h"
 
-#define COS_EXIT_REASONS	(COS_EXIT_IDLE + 1)
+#define COS_EXIT_REASONS	(COS_EXIT_MCE + 1)
 
 struct cos_stats {
 	atomic64_t systems, threads, pages;	/* live objects */
@@ -22,6 +22,7 @@ struct cos_stats {
 	atomic64_t pd_split_undos;	/* splits undone: no page for the rest */
 	atomic64_t switches;		/* thread switches (sched.c) */
 	atomic64_t upcalls;		/* preemptions for the scheduler */
+	atomic64_t poisoned;		/* poisoned pages taken out of components */
 	atomic64_t exits[COS_EXIT_REASONS];
 };
 

@@ -12,6 +12,7 @@
 #include "sys.h"
 #include "stats.h"
 #include "io.h"
+#include "paging.h"
 
 unsigned int cos_max_pages = 16384;
 module_param_named(max_pages, cos_max_pages, uint, 0644);
@@ -103,6 +104,38 @@ void cos_sys_page_free(struct cos_sys *sys, void *page)
 	free_page((unsigned long)page);
 	sys->pages--;
 	atomic64_dec(&cos_stats.pages);
+}
+
+/*
+ * After a COS_EXIT_MCE (run.c), Linux's recovery ran when that RUN
+ * returned to the host: memory_failure() marked the page poisoned. Before
+ * the next RUN, take every poisoned page out of the components' tables, so
+ * that touching it again is a contained #PF, not another machine check.
+ * Only while no thread of the system runs (then no CPU caches their
+ * translations, see cos_pt_poison_sweep); a RUN that starts beside a
+ * running thread leaves the sweep to a later one. A RUN that comes before
+ * the recovery ran (another host thread) may miss the page: its next
+ * access is one more COS_EXIT_MCE, and the sweep after that takes it out.
+ */
+void cos_sys_mce_sweep(struct cos_sys *sys)
+{
+	unsigned long n = 0;
+	unsigned int i;
+
+	if (likely(!READ_ONCE(sys->mce_pending)))
+		return;
+	mutex_lock(&sys->lock);
+	if (sys->mce_pending && !sys->nr_running) {
+		for (i = 0; i < COS_MAX_COMPS; i++)
+			if (sys->comps[i])
+				n += cos_pt_poison_sweep(sys->comps[i]->pt_root);
+		WRITE_ONCE(sys->mce_pending, false);
+	}
+	mutex_unlock(&sys->lock);
+	if (n) {
+		atomic64_add(n, &cos_stats.poisoned);
+		pr_warn_ratelimited("cos: %lu poisoned page(s) taken out of the components after a machine check\n", n);
+	}
 }
 
 /*

@@ -184,6 +184,9 @@ struct cos_sys {
 	cpumask_var_t resync;		/* mpd.c: CPUs to resync (sys->lock) */
 	unsigned int nr_running;
 	unsigned int nr_bench;		/* COS_THD_BENCH_LB threads: no MPD */
+	/* A RUN stopped with COS_EXIT_MCE since the last sweep (run.c sets
+	 * it, cos_sys_mce_sweep clears it under sys->lock). */
+	bool mce_pending;
 	unsigned long pages, max_pages;
 	struct cos_sched sched;
 	struct cos_io *ios[COS_IO_MAX];	/* io.c (sys->lock) */
@@ -198,6 +201,9 @@ void cos_sys_destroy(struct cos_sys *sys);
 /* Page budget; caller holds sys->lock. -ENOSPC when exhausted. */
 void *cos_sys_page_alloc(struct cos_sys *sys);
 void cos_sys_page_free(struct cos_sys *sys, void *page);
+
+/* Before a RUN: take poisoned pages out after a machine check (sys.c). */
+void cos_sys_mce_sweep(struct cos_sys *sys);
 
 /* Lookups under sys->lock (objects are never freed before the sys). */
 struct cos_comp *cos_comp_get(struct cos_sys *sys, u32 id);

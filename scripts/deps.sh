@@ -17,7 +17,8 @@ set -euo pipefail
 # Debian packages needed on the host (and therefore in the guest, which shares
 # the host's root file system). Add new needs here (apache2, httperf, ...).
 DEPS_PACKAGES="gcc make binutils libc6-dev linux-headers-amd64 qemu-system-x86
-busybox-static cpio kmod xz-utils gzip util-linux procps iproute2 iputils-ping dmsetup ca-certificates"
+busybox-static cpio kmod xz-utils gzip util-linux procps iproute2 iputils-ping dmsetup ca-certificates
+socat"
 
 export DEBIAN_FRONTEND=noninteractive
 export LC_ALL=C

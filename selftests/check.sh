@@ -65,6 +65,20 @@ guest main --cpus 2 --disk "$disk"
 guest la57 --cpus 2 --la57 on
 guest pti --cpus 1 --pti
 
+# Machine checks: QEMU's monitor on a socket, and on the host the driver
+# that injects them when the guest asks (selftests/mce-inject.sh). A CPU
+# that says Intel (Linux panics on AMD without SUCCOR, as TCG's "max" is),
+# and the machine-check taint (M) is expected.
+mce_sock=build/vm/mce-$$.sock
+rm -f build/vm/logs/check-mce.log
+selftests/mce-inject.sh build/vm/logs/check-mce.log "$mce_sock" \
+	>build/vm/logs/check-mce-inject.log 2>&1 &
+mce_pid=$!
+guest mce --cpus 2 --mem 512 --monitor "$mce_sock" \
+	--cpu-opts vendor=GenuineIntel --append pti=off --allow-taint M
+kill "$mce_pid" 2>/dev/null
+wait "$mce_pid" 2>/dev/null
+
 echo
 echo "==> summary"
 printf '%s\n' "${summary[@]}"

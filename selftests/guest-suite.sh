@@ -5,9 +5,11 @@
 #   main  100 load/unload cycles, then every test program, clean unload
 #   la57  5-level paging: the ABI, null-call and fault tests
 #   pti   page-table isolation on: the module must refuse to load
+#   mce   machine checks injected by the host (selftests/mce-inject.sh on
+#         QEMU's monitor; check.sh boots this guest with it)
 set -uo pipefail
 cd "$(dirname "$0")/.."
-suite=${1:?usage: guest-suite.sh main|la57|pti}
+suite=${1:?usage: guest-suite.sh main|la57|pti|mce}
 pass=0 fail=0 skip=0
 
 result() {	# result PASS(0/1) NAME...
@@ -83,6 +85,16 @@ pti)
 	result $(dmesg | grep -q 'cos: refusing to load: page-table isolation' && echo 1 || echo 0) \
 		"one clear line in the kernel log"
 	result $([ ! -e /dev/cos ] && ! grep -q '^cos ' /proc/modules && echo 1 || echo 0) "nothing left loaded"
+	;;
+mce)
+	result $(grep -q GenuineIntel /proc/cpuinfo && echo 1 || echo 0) \
+		"guest CPU says GenuineIntel (Linux's recovery path for memory errors)"
+	insmod cos.ko
+	run_tap cos_mce --inject
+	result $(stats_zero && echo 1 || echo 0) "no system, thread or page left after the machine checks"
+	result $(grep -q '^exit_mce [1-9]' /sys/kernel/debug/cos/stats && echo 1 || echo 0) \
+		"debugfs counts the COS_EXIT_MCE exits"
+	result $(rmmod cos && echo 1 || echo 0) "clean unload after the machine checks"
 	;;
 *)
 	echo "unknown suite $suite" >&2; exit 2;;

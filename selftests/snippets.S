@@ -1077,6 +1077,12 @@ op_raw_at:
 SNIPPET_MARK op_raw, at
 SNIPPET_END op_raw
 
+/* cos_mce: read the data page at RSI for ever (a machine check stops it). */
+SNIPPET mce_read
+1:	movq	(%rsi), %rax
+	jmp	1b
+SNIPPET_END mce_read
+
 /* COS_OP_RETURN with nothing to return to. */
 SNIPPET inv_stray_return
 inv_stray_return_at:	RETURN

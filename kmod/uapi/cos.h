@@ -368,6 +368,10 @@ struct cos_sched_event {
 #define COS_EXIT_IDLE	6	/* COS_RUN_SCHED: nothing to run before
 				 * idle.until_ns (0: no deadline); poll the
 				 * fd, then RUN again */
+#define COS_EXIT_MCE	7	/* a machine check (a hardware memory error
+				 * Linux acts on) hit the thread in component
+				 * mode: fault.* says where (vector 18); see
+				 * "Machine checks" below */
 
 /* cos_run.flags */
 #define COS_RUN_SCHED	(1 << 0)	/* run the system under its scheduler:
@@ -390,6 +394,30 @@ struct cos_sched_event {
 						 * again to go on in the caller */
 #define COS_FAULT_HANDLED	(1 << 1)	/* the component's fault handler runs
 						 * next; RUN again to go on */
+
+/*
+ * Machine checks. A machine check (#MC) that hits a thread in component
+ * mode goes to Linux's handler as if it had hit the host in user mode.
+ * If Linux queues recovery work for the host task (an uncorrected memory
+ * error: memory_failure() on the page, usually SIGBUS to the host), RUN
+ * stops with COS_EXIT_MCE, so that the work runs when the ioctl returns;
+ * the thread stays at fault.ip (nothing is unwound, no fault handler
+ * runs). Expect SIGBUS right after it: BUS_MCEERR_AR if the page was the
+ * host's own, plain SIGBUS if it was a page of the system (a
+ * component's). A host without a SIGBUS handler dies; closing the fd
+ * frees the system as usual. A machine check that leaves nothing to do
+ * for the host (a corrected error, another CPU's error) is Linux's
+ * business alone and RUN goes on.
+ *
+ * Poisoned pages: after a COS_EXIT_MCE, the next RUN of the system that
+ * starts while none of its threads runs takes every page Linux marked
+ * poisoned (PageHWPoison) out of its components' page tables, so an
+ * access to it is a contained #PF (COS_EXIT_FAULT, not-present) instead of
+ * another machine check. Such an address stays unusable: COS_MEM_MAP over
+ * it, and any other mapping of the page, fail with EHWPOISON; its page is
+ * freed (kept from reuse by Linux) with the component. A page Linux had
+ * marked poisoned is never put into a component (EHWPOISON).
+ */
 
 #ifndef __ASSEMBLER__
 struct cos_fault {

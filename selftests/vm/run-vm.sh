@@ -42,6 +42,9 @@ QUIET=0
 SHELL_MODE=0
 KVM=0
 DISKS=()
+MONITOR=""
+CPU_OPTS=""
+ALLOW_TAINT=""
 BZIMAGE=0
 CHECK_LOG=""
 
@@ -73,6 +76,13 @@ Options:
                     (exit or Ctrl-D powers off; Ctrl-A x kills QEMU)
   --disk FILE       a second disk: FILE (raw) as a virtio-blk device, the
                     guest's /dev/vda (its real virtio-blk driver); repeatable
+  --monitor SOCKET  QEMU's human monitor on the unix socket SOCKET (created;
+                    removed after the run), for a host-side driver (e.g.
+                    selftests/mce-inject.sh: "mce ..." injects a machine check)
+  --cpu-opts OPTS   extra -cpu properties after max,la57=..., e.g.
+                    vendor=GenuineIntel (TCG only)
+  --allow-taint L   also accept the taint letters L (e.g. M: a machine check
+                    the test injected itself) besides O and E
   --kvm             -accel kvm -cpu host instead of TCG (real machines only)
   --bzimage         boot the compressed vmlinuz through its decompressor
                     (KASLR on, ~2 s slower) instead of vmlinux's PVH entry
@@ -124,6 +134,9 @@ while [ "$#" -gt 0 ]; do
 	--shell) SHELL_MODE=1; shift ;;
 	--kvm) KVM=1; shift ;;
 	--disk) need_arg "$@"; [ -f "$2" ] || die_usage "--disk: no file $2"; DISKS+=("$2"); shift 2 ;;
+	--monitor) need_arg "$@"; MONITOR=$2; shift 2 ;;
+	--cpu-opts) need_arg "$@"; [[ $2 =~ ^[A-Za-z0-9_.=,+-]+$ ]] || die_usage "--cpu-opts: bad properties"; CPU_OPTS=",$2"; shift 2 ;;
+	--allow-taint) need_arg "$@"; [[ $2 =~ ^[PFSRMBUDAWCIOELKXT]+$ ]] || die_usage "--allow-taint wants taint letters"; ALLOW_TAINT=$2; shift 2 ;;
 	--bzimage) BZIMAGE=1; shift ;;
 	--check-log) need_arg "$@"; CHECK_LOG=$2; shift 2 ;;
 	-h | --help) usage; exit 0 ;;
@@ -132,6 +145,14 @@ while [ "$#" -gt 0 ]; do
 	*) break ;;
 	esac
 done
+
+# --allow-taint: the letters are the bits of /proc/sys/kernel/tainted in order.
+if [ -n "$ALLOW_TAINT" ]; then
+	letters=PFSRMBUDAWCIOELKXT
+	for ((i = 0; i < ${#letters}; i++)); do
+		case "$ALLOW_TAINT" in *"${letters:i:1}"*) TAINT_ALLOWED=$((TAINT_ALLOWED | 1 << i)) ;; esac
+	done
+fi
 
 # ---------------------------------------------------------------------------
 # Verdict on a console log. Prints the matching lines and one final line;
@@ -175,7 +196,7 @@ verdict() {
 		return "$EXIT_TAINT"
 	fi
 	if [ $((taint & ~TAINT_ALLOWED)) -ne 0 ]; then
-		echo "vm: FAIL: kernel tainted $taint ($(taint_letters "$taint")) beyond O/E (log: $log)"
+		echo "vm: FAIL: kernel tainted $taint ($(taint_letters "$taint")) beyond $(taint_letters "$TAINT_ALLOWED") (log: $log)"
 		return "$EXIT_TAINT"
 	fi
 
@@ -275,6 +296,7 @@ cleanup() {
 	fi
 	if [ -n "$TPID" ]; then kill "$TPID" 2>/dev/null || true; fi
 	if [ -n "$SCRIPT" ]; then rm -f "$SCRIPT"; fi
+	if [ -n "$MONITOR" ]; then rm -f -- "$MONITOR"; fi
 }
 on_signal() {
 	trap - INT TERM HUP
@@ -320,7 +342,7 @@ QARGS=(-machine q35 -m "$MEM" -smp "$CPUS" -nographic -no-reboot -nic none -vga 
 if [ "$KVM" = 1 ]; then
 	QARGS+=(-accel kvm -cpu host)
 else
-	QARGS+=(-accel tcg -cpu "max,la57=$LA57")
+	QARGS+=(-accel tcg -cpu "max,la57=$LA57$CPU_OPTS")
 fi
 if [ "$ICOUNT" = 1 ]; then QARGS+=(-icount "shift=0,sleep=off"); fi
 QARGS+=(-kernel "$BOOT_IMAGE" -initrd "$INITRD" -append "$CMDLINE")
@@ -329,6 +351,13 @@ QARGS+=(-device "virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot")
 for d in "${DISKS[@]}"; do
 	QARGS+=(-drive "file=$d,format=raw,if=virtio")
 done
+if [ -n "$MONITOR" ]; then
+	case "$MONITOR" in
+	*[,[:space:]]*) die_usage "--monitor: the socket path must not contain commas or blanks" ;;
+	esac
+	rm -f -- "$MONITOR"
+	QARGS+=(-monitor "unix:$MONITOR,server=on,wait=off")
+fi
 
 now() { date +%s.%N; }
 START=$(now)

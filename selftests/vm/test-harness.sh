@@ -73,6 +73,10 @@ mklog "$T/taint.log" 0 12289
 expect_rc 73 "taint P (1) fails" "$RUN" --check-log "$T/taint.log"
 mklog "$T/taint2.log" 0 none
 expect_rc 73 "missing COS-GUEST-TAINT token fails" "$RUN" --check-log "$T/taint2.log"
+mklog "$T/mce.log" 0 12304
+expect_rc 73 "taint M (machine check, 16) fails by default" "$RUN" --check-log "$T/mce.log"
+expect_rc 0 "taint M passes with --allow-taint M" "$RUN" --allow-taint M --check-log "$T/mce.log"
+expect_rc 73 "--allow-taint M does not allow P" "$RUN" --allow-taint M --check-log "$T/taint.log"
 
 bad_lines=(
 	"Oops: 0002 [#1] PREEMPT SMP NOPTI"

@@ -23,6 +23,7 @@
 #define EXIT_USAGE	64
 #define EXIT_UNAVAIL	69
 #define EXIT_FAULT	70
+#define EXIT_MCE	74	/* a machine check: a hardware memory error */
 #define EXIT_BUDGET	124
 #define EXIT_INTR	130
 
@@ -72,10 +73,11 @@ static void usage(FILE *f)
 "                          direct I/O on DISK (default /dev/vda if present)\n"
 "  help                    this text\n"
 "\n"
-"exit status of bare: the component's exit status; %d fault; %d budget\n"
-"used up; %d interrupted; %d /dev/cos unavailable; %d usage error.\n"
+"exit status of bare: the component's exit status; %d fault; %d machine\n"
+"check; %d budget used up; %d interrupted; %d /dev/cos unavailable; %d usage\n"
+"error.\n"
 "Needs the cos module loaded (insmod cos.ko) and access to /dev/cos.\n",
-		EXIT_FAULT, EXIT_BUDGET, EXIT_INTR, EXIT_UNAVAIL, EXIT_USAGE);
+		EXIT_FAULT, EXIT_MCE, EXIT_BUDGET, EXIT_INTR, EXIT_UNAVAIL, EXIT_USAGE);
 }
 
 static int open_cos(void)
@@ -188,6 +190,7 @@ static int cmd_bare(int argc, char **argv)
 		return 1;
 	}
 	signal(SIGINT, on_sigint);
+	cos_mce_catch();
 	for (;;) {
 		char desc[256];
 
@@ -210,6 +213,10 @@ static int cmd_bare(int argc, char **argv)
 			cos_fault_format(&run.fault, desc, sizeof(desc));
 			fprintf(stderr, "%s: component fault: %s\n", prog, desc);
 			return EXIT_FAULT;
+		case COS_EXIT_MCE:
+			cos_mce_format(&run, desc, sizeof(desc));
+			fprintf(stderr, "%s: %s; stopping\n", prog, desc);
+			return EXIT_MCE;
 		case COS_EXIT_BUDGET:
 			fprintf(stderr, "%s: time budget of %llu ms used up\n",
 				prog, budget_ms);
@@ -399,6 +406,7 @@ static int cmd_run(int argc, char **argv)
 	print_attachments(&sd);
 	signal(SIGINT, on_sigint);
 	signal(SIGTERM, on_sigint);
+	cos_mce_catch();
 	detach.fd = fd;
 	detach.sd = &sd;
 	if (detach.ms && pthread_create(&detacher, NULL, run_detacher, &detach))
@@ -444,6 +452,12 @@ static int cmd_run(int argc, char **argv)
 				status = EXIT_FAULT;
 			} else if (run.exit_reason == COS_EXIT_EXIT) {
 				status = (int)(run.exit.status & 0xff);
+			} else if (run.exit_reason == COS_EXIT_MCE) {
+				/* the whole system stops: its memory is suspect */
+				cos_mce_format(&run, desc, sizeof(desc));
+				fprintf(stderr, "%s: %s; stopping the system\n",
+					prog, desc);
+				status = EXIT_MCE;
 			} else if (run.exit_reason == COS_EXIT_BUDGET) {
 				fprintf(stderr, "%s: time budget of %llu ms used up\n",
 					prog, budget_ms);

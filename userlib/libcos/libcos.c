@@ -116,6 +116,68 @@ int cos_io_detach(int fd, unsigned int id)
 
 volatile sig_atomic_t cos_run_stop;
 
+/*
+ * SIGBUS from a machine check's recovery (see cos_mce_catch): Linux
+ * delivers it as the RUN ioctl returns, so in_run tells it from a SIGBUS
+ * of the host's own making, which must still kill as without a handler.
+ */
+static __thread volatile sig_atomic_t cos_in_run;
+static volatile sig_atomic_t cos_mce_sigs, cos_mce_code;
+static void *volatile cos_mce_addr;
+
+static int cos_run_ioctl(int fd, struct cos_run *run)
+{
+	int err;
+
+	cos_in_run = 1;
+	err = cos_ioctl(fd, COS_RUN, run);
+	cos_in_run = 0;
+	return err;
+}
+
+static void cos_mce_on_sigbus(int sig, siginfo_t *si, void *uc)
+{
+	(void)uc;
+	if (!cos_in_run) {
+		/* not ours: the access that raised it runs again and
+		 * dies of it as it would have without this handler */
+		signal(sig, SIG_DFL);
+		return;
+	}
+	cos_mce_code = si->si_code;
+	cos_mce_addr = si->si_addr;
+	cos_mce_sigs++;
+}
+
+int cos_mce_catch(void)
+{
+	struct sigaction sa = { .sa_sigaction = cos_mce_on_sigbus,
+				.sa_flags = SA_SIGINFO | SA_RESTART };
+
+	sigemptyset(&sa.sa_mask);
+	return sigaction(SIGBUS, &sa, NULL) ? -errno : 0;
+}
+
+void cos_mce_format(const struct cos_run *run, char *buf, size_t len)
+{
+	int n = snprintf(buf, len, "machine check in component %u (thread %u, depth %u) at ip %#llx",
+			 run->fault.comp, run->thd, run->fault.depth,
+			 (unsigned long long)run->fault.ip);
+
+	if (n < 0 || (size_t)n >= len)
+		return;
+	if (!cos_mce_sigs)
+		snprintf(buf + n, len - n, "; Linux sent no SIGBUS");
+	else if (cos_mce_code == BUS_MCEERR_AR || cos_mce_code == BUS_MCEERR_AO)
+		snprintf(buf + n, len - n, "; SIGBUS %s: memory error at host address %p",
+			 cos_mce_code == BUS_MCEERR_AR ? "BUS_MCEERR_AR" : "BUS_MCEERR_AO",
+			 cos_mce_addr);
+	else
+		snprintf(buf + n, len - n, "; SIGBUS (code %d): Linux could not recover the page (a page of the component system)",
+			 (int)cos_mce_code);
+	cos_mce_sigs = 0;
+}
+
 int cos_run_system(int fd, struct cos_run *run)
 {
 	struct pollfd p = { .fd = fd, .events = POLLIN };
@@ -130,7 +192,7 @@ int cos_run_system(int fd, struct cos_run *run)
 		if (cos_run_stop)
 			goto stop;
 		*run = (struct cos_run){ .flags = COS_RUN_SCHED, .budget_ns = budget };
-		err = cos_ioctl(fd, COS_RUN, run);
+		err = cos_run_ioctl(fd, run);
 		if (err || run->exit_reason != COS_EXIT_IDLE)
 			return err;
 		/* A stop request that came between the RUN and here must not
@@ -191,7 +253,7 @@ int cos_pd(int fd, unsigned int op, unsigned int c0, unsigned int c1)
 
 int cos_run(int fd, struct cos_run *run)
 {
-	return cos_ioctl(fd, COS_RUN, run);
+	return cos_run_ioctl(fd, run);
 }
 
 static uint64_t page_round(uint64_t n)
@@ -349,7 +411,7 @@ const char *cos_exit_name(unsigned int reason)
 		[COS_EXIT_NONE] = "none",	[COS_EXIT_EXIT] = "exit",
 		[COS_EXIT_FAULT] = "fault",	[COS_EXIT_BUDGET] = "budget",
 		[COS_EXIT_SIGNAL] = "signal",	[COS_EXIT_PRINT] = "print",
-		[COS_EXIT_IDLE] = "idle",
+		[COS_EXIT_IDLE] = "idle",	[COS_EXIT_MCE] = "machine check",
 	};
 
 	return reason < sizeof(names) / sizeof(names[0]) && names[reason] ?

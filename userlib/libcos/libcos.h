@@ -51,6 +51,16 @@ extern volatile sig_atomic_t cos_run_stop;
 int cos_thd_get_regs(int fd, unsigned int thd, struct cos_regs *regs);
 int cos_thd_set_regs(int fd, unsigned int thd, const struct cos_regs *regs);
 int cos_run(int fd, struct cos_run *run);
+/*
+ * COS_EXIT_MCE: Linux's recovery from the machine check usually sends the
+ * host SIGBUS as the RUN returns, which kills a host without a handler.
+ * cos_mce_catch() installs one for SIGBUS that only notes a signal that
+ * arrives during cos_run/cos_run_system (any other SIGBUS still kills);
+ * cos_mce_format() describes the exit with the signal noted since the
+ * last call. Process-wide state: one SIGBUS handler per process.
+ */
+int cos_mce_catch(void);
+void cos_mce_format(const struct cos_run *run, char *buf, size_t len);
 /* COS_PD_MERGE / COS_PD_SPLIT / COS_PD_SEPARATE (c1 unused by SPLIT). */
 int cos_pd(int fd, unsigned int op, unsigned int c0, unsigned int c1);
 int cos_pd_flags(int fd, unsigned int op, unsigned int c0, unsigned int c1,
