@@ -418,6 +418,7 @@ static enum cos_next cos_enter_once(struct cos_run_ctx *ctx,
 		atomic64_inc(&cos_stats.nmis);
 		cos_deliver_nmi();	/* entry.S: int $2, Linux's handler */
 		return COS_AGAIN;
+#ifdef CONFIG_X86_MCE	/* without it CR4.MCE is off: no #MC, a shutdown */
 	case X86_TRAP_MC: {
 		/* As KVM does: report it as if it hit user mode. */
 		struct pt_regs regs = { .cs = 3, .flags = X86_EFLAGS_IF };
@@ -433,6 +434,7 @@ static enum cos_next cos_enter_once(struct cos_run_ctx *ctx,
 			return COS_AGAIN;
 		return COS_STOP;
 	}
+#endif
 	case X86_TRAP_PF:
 		*cr2 = read_cr2();	/* before anything can fault again */
 		break;
