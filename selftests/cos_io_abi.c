@@ -8,6 +8,7 @@
  * get EPERM for a network device and the open's errno for a disk.
  */
 #include <fcntl.h>
+#include <grp.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -81,7 +82,8 @@ static int unpriv_attach(int nobody, int res[UNPRIV_N])
 		int fd = cos_open(), comp, i, r[UNPRIV_N];
 
 		comp = fd < 0 ? -1 : cos_comp_create(fd, 2, NULL);
-		if (comp < 0 || (nobody ? setresgid(NOBODY, NOBODY, NOBODY) ||
+		if (comp < 0 || (nobody ? setgroups(0, NULL) ||
+					  setresgid(NOBODY, NOBODY, NOBODY) ||
 					  setresuid(NOBODY, NOBODY, NOBODY) :
 					  drop_admin_caps()))
 			_exit(1);

@@ -8,9 +8,10 @@
  *               of all the data pages' worth from block 0) and then keeps
  *               it full, publishing tx.head = tx.tail + nslots as fast as
  *               it can, until the attachment reads detached: status 0.
- *               On a disk it also kicks, by the book (cos_io_kick: only
- *               when "kicked" was 0), since a kick there only queues the
- *               worker; -ENODEV from the kick ends it too.
+ *               On a disk it also kicks, once, after its first batch (a
+ *               kick there only queues the worker): from then on it is
+ *               the worker's to keep going, and the producer never
+ *               touches "kicked" again.
  *   kick_main   net: a kick drains the ring in the kicking thread, so a
  *               second thread does it, over and over (ignoring "kicked")
  *               until it gets -ENODEV: status 0; another error: 2.
@@ -72,15 +73,15 @@ long flood_main(long arg)
 	if (!c)
 		return 1;
 	flood_fill(c);
-	while (!__atomic_load_n(&c->detached, __ATOMIC_ACQUIRE)) {
-		cos_io_publish(&c->tx.head, cos_io_load(&c->tx.tail) + c->nslots);
-		if (c->kind == COS_IO_BLK) {
-			long err = cos_io_kick(c, id);
+	cos_io_publish(&c->tx.head, c->nslots);
+	if (c->kind == COS_IO_BLK) {
+		long err = cos_io_kick(c, id);
 
-			if (err)
-				return err == -ENODEV ? 0 : 2;
-		}
+		if (err)
+			return err == -ENODEV ? 0 : 2;
 	}
+	while (!__atomic_load_n(&c->detached, __ATOMIC_ACQUIRE))
+		cos_io_publish(&c->tx.head, cos_io_load(&c->tx.tail) + c->nslots);
 	return 0;
 }
 
