@@ -140,12 +140,13 @@ static void test_signals(void)
 	pid_t pid;
 	int i, code;
 
+	/* Before the fork: the first SIGUSR1 may come before the child ran. */
+	signal(SIGUSR1, on_sigusr1);
 	pid = fork();
 	if (pid == 0) {
 		unsigned int exits = 0;
 		int rc;
 
-		signal(SIGUSR1, on_sigusr1);
 		rc = host_child(cos_snippet_start(null_regs),
 				cos_snippet_len(null_regs), 3000000, 0, &exits);
 		if (!rc && (!exits || !sigusr1_seen))
