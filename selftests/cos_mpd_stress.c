@@ -21,7 +21,7 @@
  * the walkers call through the entries it flips; the undo must lose
  * nothing and fault nobody, and leave the layout as it was (probes).
  * Usage: cos_mpd_stress [OPS] (default STRESS_OPS; the budget phase
- * tries OPS / 5 operations).
+ * tries OPS / 10 operations).
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -432,7 +432,7 @@ int main(int argc, char **argv)
 	pages = load_exhausted(&rng, err, sizeof(err));
 	tap_ok(pages, "the same graph loaded with a budget it uses up: %lu pages %s", pages, err);
 	if (pages) {
-		phase("budget used up", &rng, target / 5, 1);
+		phase("budget used up", &rng, target / 10, 1);
 		unload();
 	}
 	tap_ok(stat_of("systems") == 0 && stat_of("pages") == 0 && stat_of("threads") == 0,
