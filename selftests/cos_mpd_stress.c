@@ -136,13 +136,22 @@ static int probe(int x, int y)
 	struct cos_run r = { .thd = probe_thd[x], .budget_ns = 2000000000ull };
 
 	regs.rsi = tag_addr[y];
-	if (cos_thd_set_regs(fd, probe_thd[x], &regs) || cos_run(fd, &r))
+	int err = cos_thd_set_regs(fd, probe_thd[x], &regs);
+
+	if (err || (err = cos_run(fd, &r))) {
+		tap_diag("probe %d reading %d: %s", x, y, strerror(-err));
 		return -1;
+	}
 	if (r.exit_reason == COS_EXIT_EXIT && r.exit.status == 1)
 		return 1;
 	if (r.exit_reason == COS_EXIT_FAULT && r.fault.vector == 14 &&
 	    r.fault.address == tag_addr[y])
 		return 0;
+	tap_diag("probe %d reading %d (%#llx): exit %u status %llu vector %u address %#llx ip %#llx error %#llx",
+		 x, y, (unsigned long long)tag_addr[y], r.exit_reason,
+		 (unsigned long long)r.exit.status, r.fault.vector,
+		 (unsigned long long)r.fault.address, (unsigned long long)r.fault.ip,
+		 (unsigned long long)r.fault.error_code);
 	return -1;
 }
 
