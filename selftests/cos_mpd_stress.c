@@ -133,7 +133,7 @@ static int probe_thd[NODES];
 static int probe(int x, int y)
 {
 	struct cos_regs regs = probe_regs[x];
-	struct cos_run r = { .thd = probe_thd[x], .budget_ns = 2000000000ull };
+	struct cos_run r = { .thd = probe_thd[x], .budget_ns = 10000000000ull };
 
 	regs.rsi = tag_addr[y];
 	int err = cos_thd_set_regs(fd, probe_thd[x], &regs);
