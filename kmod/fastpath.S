@@ -120,10 +120,12 @@ SYM_CODE_START(cos_fastpath_invoke)
 	xorl	%ecx, %ecx
 	rdpkru
 	movq	%rax, COS_FR_PKRU(%rsp)
+	testl	%eax, %eax			/* the kernel's already: */
+	jz	1f				/* rdpkru is cheap, wrpkru not */
 	xorl	%eax, %eax
 	xorl	%edx, %edx
 	wrpkru
-	movq	%r14, %rdx
+1:	movq	%r14, %rdx
 .Linvoke_pkru_done:
 
 	/* The capability: count it, find the server and its entry. */
@@ -219,11 +221,14 @@ SYM_CODE_START(cos_fastpath_return)
 	wrfsbase %rcx
 	ALTERNATIVE "jmp .Lreturn_pkru_done", "", X86_FEATURE_OSPKE
 	movq	%rax, %r8
-	movq	COS_FR_PKRU(%r8), %rax
 	xorl	%ecx, %ecx
+	rdpkru					/* the server's now */
+	cmpl	COS_FR_PKRU(%r8), %eax
+	je	1f
+	movl	COS_FR_PKRU(%r8), %eax
 	xorl	%edx, %edx
 	wrpkru
-	movq	%r8, %rax
+1:	movq	%r8, %rax
 .Lreturn_pkru_done:
 
 	movq	COS_FR_BX(%rax), %rbx

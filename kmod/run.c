@@ -104,8 +104,8 @@ static void cos_user_state_load(struct cos_thd *thd, unsigned long gs)
 		wrmsrl(MSR_FS_BASE, thd->fs_base);
 	this_cpu_write(cos_cpu.user_gs, gs);
 	wrmsrl(MSR_KERNEL_GS_BASE, gs);	/* the user GS while in the kernel */
-	if (boot_cpu_has(X86_FEATURE_OSPKE))
-		wrpkru(thd->pkru);
+	if (boot_cpu_has(X86_FEATURE_OSPKE) && rdpkru() != thd->pkru)
+		wrpkru(thd->pkru);	/* a write costs more than a read */
 }
 
 /* ... and back into @thd at every exit (interrupts off). */
