@@ -296,7 +296,10 @@ static void cos_sched_wake_at(struct cos_sys *sys, u64 until)
 	if (until <= ktime_get_ns())
 		cos_sched_raise(sys, COS_SEV_TICK, 0, 0);
 	else
-		hrtimer_start(&s->wake, ns_to_ktime(until), HRTIMER_MODE_ABS);
+		/* past KTIME_MAX: never (ns_to_ktime would go negative:
+		 * a deadline in the past, firing at once) */
+		hrtimer_start(&s->wake, ns_to_ktime(min_t(u64, until, KTIME_MAX)),
+			      HRTIMER_MODE_ABS);
 }
 
 static long cos_sched_op_switch(struct cos_sys *sys, struct cos_thd **thd,
