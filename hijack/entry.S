@@ -362,8 +362,9 @@ SYM_FUNC_END(cos_call_idt_handler)
  * component mode through cos_user_event (NMIs are still blocked: no iret
  * has run since). `int $2` enters vector 2's gate of the loaded IDT with
  * its IST stack, as a hardware NMI from kernel mode would; the module's
- * stub jumps to Linux's handler from kernel mode (I2), which runs its
- * nested-NMI protocol on the NMI stack and irets here, unblocking NMIs.
+ * IDT entry for vector 2 jumps to Linux's handler from kernel mode (I2),
+ * which runs its nested-NMI protocol on the NMI stack and irets here,
+ * unblocking NMIs.
  * This needs nothing exported: KVM delivered NMIs of a guest the same
  * way before Linux grew asm_exc_nmi_noist (KVM_INTEL only, renamed in
  * 6.2).

@@ -140,14 +140,10 @@ static bool cos_blk_drain(struct cos_io *io, int err)
 void cos_blk_work(struct work_struct *w)
 {
 	struct cos_io *io = container_of(w, struct cos_io, work);
-	struct cos_io_ctl *c = io->ctl;
-	bool ok = cos_blk_drain(io, 0);
 
-	WRITE_ONCE(c->kicked, 0);	/* garbage: its next kick retries */
-	if (!ok || READ_ONCE(io->stopped))
-		return;
-	smp_mb();	/* kicked clear before the look at head */
-	if (smp_load_acquire(&c->tx.head) != io->tx_tail && !xchg(&c->kicked, 1))
+	if (!cos_blk_drain(io, 0))
+		WRITE_ONCE(io->ctl->kicked, 0);	/* garbage: its next kick retries */
+	else if (cos_io_drain_more(io, io->tx_tail))
 		cos_io_queue(io);
 }
 

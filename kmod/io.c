@@ -242,6 +242,24 @@ out_free:
 	return err;
 }
 
+/*
+ * The end of a bounded drain that took the tx ring up to @tail (net kick,
+ * net or blk worker): the kick protocol (cos_io_ctl.kicked). Clear
+ * kicked, look at head once more, and if more came and kicked was still
+ * 0, take it back: true, and the caller queues the worker for the rest.
+ * False once @io is stopped.
+ */
+bool cos_io_drain_more(struct cos_io *io, u32 tail)
+{
+	struct cos_io_ctl *c = io->ctl;
+
+	WRITE_ONCE(c->kicked, 0);
+	if (READ_ONCE(io->stopped))
+		return false;
+	smp_mb();	/* kicked clear before the last look at head */
+	return smp_load_acquire(&c->tx.head) != tail && !xchg(&c->kicked, 1);
+}
+
 /* Queue @io's worker, unless @io is stopped: false then. */
 bool cos_io_queue(struct cos_io *io)
 {

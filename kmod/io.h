@@ -102,6 +102,7 @@ void cos_io_destroy_all(struct cos_sys *sys);	/* sys->lock, nothing runs */
 void *cos_io_slot(struct cos_io *io, unsigned long off);
 void cos_io_event(struct cos_io *io);
 bool cos_io_queue(struct cos_io *io);	/* false: stopped */
+bool cos_io_drain_more(struct cos_io *io, u32 tail);	/* true: queue it */
 void cos_io_stop(struct cos_io *io);
 void cos_io_stop_kicks(struct cos_io *io);
 int cos_io_init(void);

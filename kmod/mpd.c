@@ -490,13 +490,6 @@ long cos_ioctl_pd(struct cos_sys *sys, void __user *arg)
 	return cos_pd_op(sys, req.op, req.c0, req.c1, req.flags, true);
 }
 
-/* Component @id of an operation: whole 64-bit words from COS_OP_PD, so
- * an id is never truncated into a valid one. sys->lock held. */
-static struct cos_comp *cos_pd_comp(struct cos_sys *sys, unsigned long id)
-{
-	return id < COS_MAX_COMPS ? cos_comp_get(sys, id) : NULL;
-}
-
 /*
  * One PD operation, from the host (ioctl: 32-bit fields) or from the
  * policy component (COS_OP_PD: the registers, whole, so that no high bit
@@ -515,9 +508,9 @@ long cos_pd_op(struct cos_sys *sys, unsigned long op, unsigned long i0,
 		return -EINVAL;
 	mutex_lock(&sys->lock);
 	err = -ENOENT;
-	c0 = cos_pd_comp(sys, i0);
+	c0 = cos_comp_get(sys, i0);
 	if (pair)
-		c1 = cos_pd_comp(sys, i1);
+		c1 = cos_comp_get(sys, i1);
 	if (!c0 || (pair && !c1))
 		goto out;
 	err = -EINVAL;

@@ -333,11 +333,7 @@ bool cos_net_tx(struct cos_io *io)
 		if (!(tail & 63))
 			cond_resched();
 	}
-	WRITE_ONCE(c->kicked, 0);
-	if (READ_ONCE(io->stopped))
-		return false;
-	smp_mb();	/* kicked clear before the last look at head */
-	return smp_load_acquire(&c->tx.head) != tail && !xchg(&c->kicked, 1);
+	return cos_io_drain_more(io, tail);
 }
 
 /* The rest of a drain the kick left (cos_io_wq): one batch a run. */

@@ -108,12 +108,6 @@ u64 cos_pte_flags(u32 prot)
 }
 
 /*
- * A PD's top-level page: Linux's kernel half (the same entries every mm
- * has; they never change after boot because Linux preallocates the
- * top-level entries of vmalloc and module space), the counter slot, and
- * the slot entries of its member components.
- */
-/*
  * Every page goes into a component through here: point the empty leaf
  * @pte at @page with @flags, unless Linux marked the page poisoned (a
  * hardware memory error): -EHWPOISON then, and @pte stays empty.
@@ -193,6 +187,12 @@ unsigned long cos_pt_poison_sweep(u64 *root)
 	return cos_pt_sweep_level(root, cos_pt_levels() - 1);
 }
 
+/*
+ * A PD's top-level page: Linux's kernel half (the same entries every mm
+ * has; they never change after boot because Linux preallocates the
+ * top-level entries of vmalloc and module space), the counter slot, and
+ * the slot entries of its member components.
+ */
 int cos_pd_init(struct cos_sys *sys, struct cos_pd *pd)
 {
 	u64 *pgd = cos_sys_page_alloc(sys);

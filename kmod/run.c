@@ -68,7 +68,7 @@ struct cos_run_ctx {
 
 static bool cos_has_fsgsbase(void)
 {
-	return boot_cpu_has(X86_FEATURE_FSGSBASE);
+	return cpu_feature_enabled(X86_FEATURE_FSGSBASE);
 }
 
 /* ---- host user state --------------------------------------------------- */
@@ -103,8 +103,14 @@ static void cos_user_state_load(struct cos_thd *thd, unsigned long gs)
 	else
 		wrmsrl(MSR_FS_BASE, thd->fs_base);
 	this_cpu_write(cos_cpu.user_gs, gs);
-	wrmsrl(MSR_KERNEL_GS_BASE, gs);	/* the user GS while in the kernel */
-	if (boot_cpu_has(X86_FEATURE_OSPKE) && rdpkru() != thd->pkru)
+	/* The user GS base, inactive while in the kernel: with FSGSBASE the
+	 * way Linux writes it (swapgs, wrgsbase, swapgs; interrupts are
+	 * off, and a paranoid NMI entry copes with either GS), else the MSR. */
+	if (cos_has_fsgsbase())
+		asm volatile("swapgs; wrgsbase %0; swapgs" : : "r"(gs) : "memory");
+	else
+		wrmsrl(MSR_KERNEL_GS_BASE, gs);
+	if (cpu_feature_enabled(X86_FEATURE_OSPKE) && rdpkru() != thd->pkru)
 		wrpkru(thd->pkru);	/* a write costs more than a read */
 }
 
@@ -115,7 +121,7 @@ static void cos_user_state_save(struct cos_thd *thd)
 		thd->fs_base = rdfsbase();
 	else
 		rdmsrl(MSR_FS_BASE, thd->fs_base);
-	if (boot_cpu_has(X86_FEATURE_OSPKE))
+	if (cpu_feature_enabled(X86_FEATURE_OSPKE))
 		thd->pkru = rdpkru();
 }
 
@@ -154,10 +160,10 @@ static void cos_host_restore(struct cos_run_ctx *ctx)
 }
 
 /*
- * The scheduler made ctx->thd current instead of @prev. Its user CPU
- * state is loaded at its next entry like any thread's. Interrupts off.
+ * The scheduler made another thread ctx->thd. Its user CPU state is
+ * loaded at its next entry like any thread's. Interrupts off.
  */
-static void cos_run_switched(struct cos_run_ctx *ctx, struct cos_thd *prev)
+static void cos_run_switched(struct cos_run_ctx *ctx)
 {
 	cos_thd_sanitize(ctx->thd);
 }
@@ -279,7 +285,7 @@ static void cos_fault_dispose(struct cos_run_ctx *ctx, struct cos_run *run,
 		cos_sched_fault(ctx->sys, &ctx->thd);
 		if (ctx->thd != prev) {
 			local_irq_disable();
-			cos_run_switched(ctx, prev);
+			cos_run_switched(ctx);
 			local_irq_enable();
 		}
 	}
@@ -318,7 +324,7 @@ static enum cos_next cos_syscall_op(struct cos_run_ctx *ctx,
 			cos_sched_op(ctx->sys, &ctx->thd, run);
 		if (ctx->thd != prev) {
 			local_irq_disable();
-			cos_run_switched(ctx, prev);
+			cos_run_switched(ctx);
 			local_irq_enable();
 		}
 		return next;
@@ -469,7 +475,7 @@ static void cos_run_loop(struct cos_run_ctx *ctx, struct cos_run *run)
 			struct cos_thd *prev = ctx->thd;
 
 			ctx->thd = cos_sched_upcall(ctx->sys, prev);
-			cos_run_switched(ctx, prev);
+			cos_run_switched(ctx);
 		}
 		if (cos_enter_once(ctx, &cr2, &dr6) == COS_AGAIN) {
 			local_irq_enable();

@@ -139,10 +139,11 @@ void cos_sys_mce_sweep(struct cos_sys *sys)
 }
 
 /*
- * Ids come from the host or from components: each is bounds-checked and
- * then clamped for speculation (Spectre v1) before it indexes a table.
+ * Ids come from the host or from components, as whole words (a high bit
+ * is never dropped into a valid id): each is bounds-checked and then
+ * clamped for speculation (Spectre v1) before it indexes a table.
  */
-struct cos_comp *cos_comp_get(struct cos_sys *sys, u32 id)
+struct cos_comp *cos_comp_get(struct cos_sys *sys, unsigned long id)
 {
 	lockdep_assert_held(&sys->lock);
 	if (id >= COS_MAX_COMPS)
@@ -150,7 +151,7 @@ struct cos_comp *cos_comp_get(struct cos_sys *sys, u32 id)
 	return sys->comps[array_index_nospec(id, COS_MAX_COMPS)];
 }
 
-struct cos_thd *cos_thd_get(struct cos_sys *sys, u32 id)
+struct cos_thd *cos_thd_get(struct cos_sys *sys, unsigned long id)
 {
 	struct cos_thd *thd;
 

@@ -206,8 +206,8 @@ void cos_sys_page_free(struct cos_sys *sys, void *page);
 void cos_sys_mce_sweep(struct cos_sys *sys);
 
 /* Lookups under sys->lock (objects are never freed before the sys). */
-struct cos_comp *cos_comp_get(struct cos_sys *sys, u32 id);
-struct cos_thd *cos_thd_get(struct cos_sys *sys, u32 id);
+struct cos_comp *cos_comp_get(struct cos_sys *sys, unsigned long id);
+struct cos_thd *cos_thd_get(struct cos_sys *sys, unsigned long id);
 
 /* comp.c */
 long cos_ioctl_comp_create(struct cos_sys *sys, void __user *arg);
