@@ -3,7 +3,7 @@
 #ifndef COS_BARE_H
 #define COS_BARE_H
 
-#include "cos.h"
+#include "cos_comp_abi.h"
 
 #include <stddef.h>
 

@@ -6,7 +6,7 @@
  * base, RSI = data (the thread's argument region); RSP arrives 16-byte
  * aligned.
  */
-#include "cos.h"
+#include "cos_comp_abi.h"
 
 	.section .text.entry, "ax"
 	.globl	_start

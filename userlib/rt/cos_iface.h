@@ -33,7 +33,7 @@
 #ifndef COS_IFACE_H
 #define COS_IFACE_H
 
-#include "cos.h"
+#include "cos_comp_abi.h"
 #include "cos_stacks.h"
 
 /* Argument lists of arity 0-4. */

@@ -11,7 +11,7 @@
 #ifndef COS_IO_RT_H
 #define COS_IO_RT_H
 
-#include "cos.h"
+#include "cos_comp_abi.h"
 #include "cos_iface.h"
 #include "cos_sched_ops.h"
 

@@ -7,7 +7,7 @@
 #ifndef COS_SCHED_OPS_H
 #define COS_SCHED_OPS_H
 
-#include "cos.h"
+#include "cos_comp_abi.h"
 
 struct cos_sched_event;
 

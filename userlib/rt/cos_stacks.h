@@ -3,7 +3,7 @@
 #ifndef COS_STACKS_H
 #define COS_STACKS_H
 
-#include "cos.h"
+#include "cos_comp_abi.h"
 
 /* What a server entry returns when no stack of its pool is free. */
 #define COS_ERR_NOSTACK	(-12)	/* -ENOMEM */

@@ -10,7 +10,7 @@
  * ABA problem. Stack i's top holds a header (cos_stacks.h) with the
  * thread id while the function runs (cos_thread).
  */
-#include "cos.h"
+#include "cos_comp_abi.h"
 #include "cos_stacks.h"
 
 	.text

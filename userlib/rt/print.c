@@ -8,7 +8,7 @@
  * cos_comp_name, through the run loop (COS_OP_PRINT).
  */
 #include "cos_rt.h"
-#include "cos.h"
+#include "cos_comp_abi.h"
 #include "printer.h"
 
 /*
