@@ -3,7 +3,7 @@
  * entry.S - kernel entry and exit for component mode.
  *
  * Component mode is a "VM exit" model, as KVM uses for a guest: the run loop
- * (kmod/run.c) calls cos_enter_component(), which irets to the component in
+ * of the layer above calls cos_enter_component(), which irets to the component in
  * user mode; every later entry into the kernel from the component saves the
  * component's registers into its struct cos_hw_regs and returns from
  * cos_enter_component() to the run loop, on the run loop's own stack. The
@@ -17,22 +17,32 @@
  *  I2. Kernel-mode entries through the module's IDT jump to Linux's own
  *      handler with the hardware frame untouched (one test of CS first).
  *  I3. cos_cpu.regs_end and cos_cpu.host_rsp are valid whenever component
- *      code runs on this CPU (set with interrupts off by the run loop and by
- *      cos_enter_component itself).
+ *      code runs on this CPU: cos_enter_component sets both, with
+ *      interrupts off, for the register file it runs (the fast path of the
+ *      layer above never changes which one that is).
  *  I4. Nothing below runs with interrupts enabled: syscall masks IF (Linux's
  *      MSR_SYSCALL_MASK), the IDT gates are interrupt gates, sysenter clears
  *      IF. NMI, #MC and #DB use IST stacks, so they never land on the user
  *      stack of the syscall fast path.
- *  I5. The component can never reach a Linux system-call entry: LSTAR,
- *      CSTAR, SYSENTER_EIP and vector 0x80 all point here.
- *  I6. Every way back to user mode (iretq here, each sysretq here and in
- *      kmod/fastpath.S) runs CLEAR_CPU_BUFFERS first: VERW where Linux
- *      set X86_FEATURE_CLEAR_CPU_BUF (MDS, TAA, MMIO, RFDS, TSA), as
- *      Linux's own exit to user mode does; a patched-out jump elsewhere.
+ *  I5. The component can never reach a Linux system-call entry: CSTAR,
+ *      SYSENTER_EIP and vector 0x80 point here, LSTAR at the syscall entry
+ *      given to cos_hijack_init, which ends in sysretq or here.
+ *  I6. Every way back to user mode (iretq here, each sysretq of the
+ *      syscall entry) runs CLEAR_CPU_BUFFERS first: VERW where Linux set
+ *      X86_FEATURE_CLEAR_CPU_BUF (MDS, TAA, MMIO, RFDS, TSA), as Linux's
+ *      own exit to user mode does; a patched-out jump elsewhere.
  *  I7. The run loop's C code never sees a component's value in a
  *      register: cos_exit_to_loop clears the caller-saved GPRs (the
  *      callee-saved ones are the run loop's own, from its stack), as
  *      Linux's PUSH_AND_CLEAR_REGS does before it calls C.
+ *  I8. struct cos_hw_regs mirrors the push order of PUSH_GPRS and the
+ *      frames below (one push per field, lowest address last pushed);
+ *      every other offset comes from asm-offsets.h.
+ *  I9. objtool checks this file: every stack switch carries an
+ *      UNWIND_HINT that says what really is at RSP (the user iret frame
+ *      being built, or the run loop's frame), so an NMI or #MC that
+ *      unwinds through here finds the truth, and a change that breaks
+ *      the frame is a build warning.
  */
 #include <linux/linkage.h>
 #include <asm/segment.h>
@@ -42,7 +52,10 @@
 #include <asm/smap.h>
 #include <asm/ibt.h>
 #include <asm/trapnr.h>
-#include "layout.h"
+#include "hijack.h"
+#include "internal.h"
+#include "asm-offsets.h"		/* generated from asm-offsets.c */
+#include "unwind.h"
 
 #ifndef CLEAR_CPU_BUFFERS
 #error "cos needs CLEAR_CPU_BUFFERS from <asm/nospec-branch.h> (Linux 6.1.79+, 6.6.18+, 6.7.6+ or 6.8+)"
@@ -50,7 +63,11 @@
 
 #define CPU_VAR(off)	PER_CPU_VAR(cos_cpu + off)
 
-/* Push the GPRs so that they land in struct cos_hw_regs order. */
+/*
+ * Push the GPRs so that they land in struct cos_hw_regs order: the
+ * struct's fields are declared in the reverse of these pushes, followed
+ * by vector, error code and the hardware frame (I8).
+ */
 .macro PUSH_GPRS
 	pushq	%rdi
 	pushq	%rsi
@@ -100,7 +117,9 @@
  * "Returns" through cos_exit_to_loop when the component enters the kernel.
  * Called with interrupts disabled; returns with interrupts disabled.
  */
-SYM_FUNC_START(cos_enter_component)
+SYM_CODE_START(cos_enter_component)
+	UNWIND_HINT_FUNC		/* called from C: return address at (%rsp) */
+	ENDBR
 	pushq	%rbp
 	pushq	%rbx
 	pushq	%r12
@@ -108,9 +127,14 @@ SYM_FUNC_START(cos_enter_component)
 	pushq	%r14
 	pushq	%r15
 	movq	%rsp, CPU_VAR(COS_CPU_HOST_RSP)
+	leaq	COS_HW_SIZE(%rdi), %rax			/* I3 */
+	movq	%rax, CPU_VAR(COS_CPU_REGS_END)
 
 	/* Use @regs as a stack: pop the GPRs, skip vector and error code. */
 	movq	%rdi, %rsp
+	/* From here RSP walks the component's frame up to its iret frame
+	 * (17 * 8 is COS_HW_RIP, checked below: a hint takes no spaces). */
+	UNWIND_HINT_IRET_REGS offset=17*8
 	POP_GPRS
 	addq	$(COS_HW_RIP - COS_HW_VECTOR), %rsp
 	/* An NMI from here to iretq sees kernel CS with the user GS: Linux's
@@ -118,7 +142,10 @@ SYM_FUNC_START(cos_enter_component)
 	CLEAR_CPU_BUFFERS			/* I6 */
 	swapgs
 	iretq
-SYM_FUNC_END(cos_enter_component)
+SYM_CODE_END(cos_enter_component)
+.if COS_HW_RIP != 17*8
+	.error "COS_HW_RIP moved: fix the UNWIND_HINT_IRET_REGS above"
+.endif
 
 /*
  * cos_exit_to_loop - the common tail of every entry from component mode.
@@ -126,11 +153,26 @@ SYM_FUNC_END(cos_enter_component)
  * and return from cos_enter_component() to its caller.
  */
 SYM_CODE_START_LOCAL(cos_exit_to_loop)
-	movq	CPU_VAR(COS_CPU_HOST_RSP), %rsp
+	/*
+	 * Reached only by jmp, with the component's whole frame at RSP (every
+	 * path agrees: objtool checks it; no hint here on purpose). Take the
+	 * run loop's callee-saved registers from its stack through RAX, then
+	 * switch to it at its return address, so that at each instruction
+	 * the unwind state is exactly one of the two frames.
+	 */
+	movq	CPU_VAR(COS_CPU_HOST_RSP), %rax
+	movq	0*8(%rax), %r15
+	movq	1*8(%rax), %r14
+	movq	2*8(%rax), %r13
+	movq	3*8(%rax), %r12
+	movq	4*8(%rax), %rbx
+	movq	5*8(%rax), %rbp
+	leaq	6*8(%rax), %rsp
+	UNWIND_HINT_FUNC		/* as at the return of cos_enter_component */
 	/* Return-stack mitigations the CPU needs on kernel entry. */
 	UNTRAIN_RET
 	/* I7: no component value stays in a register C may use (the
-	 * callee-saved ones are the run loop's, popped below). */
+	 * callee-saved ones are the run loop's, loaded above). */
 	xorl	%eax, %eax
 	xorl	%ecx, %ecx
 	xorl	%edx, %edx
@@ -140,41 +182,23 @@ SYM_CODE_START_LOCAL(cos_exit_to_loop)
 	xorl	%r9d, %r9d
 	xorl	%r10d, %r10d
 	xorl	%r11d, %r11d
-	popq	%r15
-	popq	%r14
-	popq	%r13
-	popq	%r12
-	popq	%rbx
-	popq	%rbp
 	RET
 SYM_CODE_END(cos_exit_to_loop)
 
 /**
- * cos_entry_syscall - MSR_LSTAR in component mode (64-bit syscall).
+ * cos_syscall_slow - the 64-bit syscall entry's way to the run loop.
  *
- * Fast path: COS_OP_NULL (RAX == 0) returns 0 straight away with sysretq,
- * touching neither the stack nor GS (only the CPU-buffer clearing of I6) (user RSP and user GS are live here;
- * see I4 for why that is safe). RCX (return RIP) is always canonical: the
- * last page below user_va_end is never mapped, so sysret cannot #GP in
- * ring 0 (the Intel SYSRET hazard).
- *
- * Slow path: save the registers as an iret frame plus GPRs and exit to the
- * run loop with vector COS_HW_VEC_SYSCALL and the op as error code.
+ * Jumped to (never called) by the syscall entry the layer above gave
+ * cos_hijack_init(), in the state the `syscall` instruction left: user
+ * RSP and user GS live, IF clear (I4), RAX = the op, RCX = user RIP,
+ * R11 = user RFLAGS, every other register the component's. Saves them as
+ * an iret frame plus GPRs, vector COS_HW_VEC_SYSCALL and RAX as the error
+ * code, and returns from cos_enter_component() to its caller.
  */
-SYM_CODE_START(cos_entry_syscall)
-	ENDBR
-	testq	%rax, %rax
-	jnz	.Lsyscall_op
-	CLEAR_CPU_BUFFERS
-	sysretq
-.Lsyscall_op:
-	cmpq	$COS_HW_OP_INVOKE, %rax
-	je	cos_fastpath_invoke		/* kmod/fastpath.S */
-	cmpq	$COS_HW_OP_RETURN, %rax
-	je	cos_fastpath_return
-	cmpq	$COS_HW_OP_BENCH_LB, %rax
-	je	cos_fastpath_bench_lb
-SYM_INNER_LABEL(cos_syscall_slow, SYM_L_GLOBAL)
+SYM_CODE_START(cos_syscall_slow)
+	/* Jumped to from another object, whose jumps objtool does not
+	 * follow: user RSP and GS, no kernel stack. */
+	COS_UNWIND_HINT_END_OF_STACK
 	swapgs
 	lfence				/* no speculation with the user GS */
 	movq	%rsp, CPU_VAR(COS_CPU_SCRATCH)
@@ -184,17 +208,19 @@ SYM_INNER_LABEL(cos_syscall_slow, SYM_L_GLOBAL)
 	pushq	%r11			/* rflags */
 	pushq	$__USER_CS		/* cs */
 	pushq	%rcx			/* rip */
+	UNWIND_HINT_IRET_REGS		/* a user iret frame at RSP */
 	pushq	%rax			/* error code: the op */
 	pushq	$COS_HW_VEC_SYSCALL	/* vector */
 	PUSH_GPRS
 	jmp	cos_exit_to_loop
-SYM_CODE_END(cos_entry_syscall)
+SYM_CODE_END(cos_syscall_slow)
 
 /**
  * cos_entry_syscall32 - MSR_CSTAR: syscall from 32-bit code (a component
  * that far-jumped to a compat code segment). Always an escape attempt.
  */
 SYM_CODE_START(cos_entry_syscall32)
+	UNWIND_HINT_ENTRY		/* user RSP and GS: no kernel stack */
 	ENDBR
 	swapgs
 	lfence
@@ -205,6 +231,7 @@ SYM_CODE_START(cos_entry_syscall32)
 	pushq	%r11
 	pushq	$__USER32_CS
 	pushq	%rcx
+	UNWIND_HINT_IRET_REGS
 	pushq	%rax
 	pushq	$COS_HW_VEC_SYSCALL32
 	PUSH_GPRS
@@ -218,6 +245,7 @@ SYM_CODE_END(cos_entry_syscall32)
  * on the first instruction here, which cos_db_kernel below absorbs.
  */
 SYM_CODE_START(cos_entry_sysenter)
+	UNWIND_HINT_ENTRY
 	ENDBR
 	swapgs
 	lfence
@@ -228,6 +256,7 @@ SYM_CODE_START(cos_entry_sysenter)
 	orq	$X86_EFLAGS_IF, (%rsp)
 	pushq	$__USER_CS
 	pushq	$0			/* rip: unknown */
+	UNWIND_HINT_IRET_REGS
 	pushq	$-1
 	pushq	$COS_HW_VEC_SYSENTER
 	PUSH_GPRS
@@ -249,17 +278,21 @@ SYM_CODE_START_LOCAL(cos_user_event)
 	lfence
 	cld
 	ASM_CLAC
-	movq	%rax, CPU_VAR(COS_CPU_SCRATCH)
-	movq	%rsp, %rax
+	movq	%rdx, CPU_VAR(COS_CPU_SCRATCH)
+	movq	%rsp, %rdx
 	movq	CPU_VAR(COS_CPU_REGS_END), %rsp
-	pushq	6*8(%rax)		/* ss */
-	pushq	5*8(%rax)		/* rsp */
-	pushq	4*8(%rax)		/* rflags */
-	pushq	3*8(%rax)		/* cs */
-	pushq	2*8(%rax)		/* rip */
-	pushq	1*8(%rax)		/* error code */
-	pushq	0*8(%rax)		/* vector */
-	movq	CPU_VAR(COS_CPU_SCRATCH), %rax
+	/* The CPU's frame stays where it is, at RDX, while it is copied
+	 * (RDX, not RAX: a hint's base can only be a few registers). */
+	UNWIND_HINT_IRET_REGS base=%rdx offset=16
+	pushq	6*8(%rdx)		/* ss */
+	pushq	5*8(%rdx)		/* rsp */
+	pushq	4*8(%rdx)		/* rflags */
+	pushq	3*8(%rdx)		/* cs */
+	pushq	2*8(%rdx)		/* rip */
+	pushq	1*8(%rdx)		/* error code */
+	pushq	0*8(%rdx)		/* vector */
+	UNWIND_HINT_IRET_REGS offset=16	/* now the copy, above vector and error */
+	movq	CPU_VAR(COS_CPU_SCRATCH), %rdx
 	PUSH_GPRS
 	jmp	cos_exit_to_loop
 SYM_CODE_END(cos_user_event)
@@ -284,6 +317,7 @@ SYM_CODE_START_LOCAL(cos_db_kernel)
 1:	popq	%rax
 	ANNOTATE_RETPOLINE_SAFE
 	jmp	*cos_linux_handlers+8*X86_TRAP_DB(%rip)
+	int3				/* no straight-line speculation */
 SYM_CODE_END(cos_db_kernel)
 
 /*
@@ -294,6 +328,13 @@ SYM_CODE_END(cos_db_kernel)
  */
 .macro COS_IDT_STUB
 .Lstub_\@:
+	.if (vec == X86_TRAP_DF) | (vec == X86_TRAP_TS) | (vec == X86_TRAP_NP) | (vec == X86_TRAP_SS) | (vec == X86_TRAP_GP) | (vec == X86_TRAP_PF) | (vec == X86_TRAP_AC) | (vec == X86_TRAP_CP) | (vec == X86_TRAP_VC) | (vec == 30)
+	.set	has_err, 1		/* (gas's true is -1) */
+	.else
+	.set	has_err, 0
+	.endif
+	/* The CPU's frame, from user or kernel mode, above its error code. */
+	UNWIND_HINT_IRET_REGS offset=has_err*8
 	ENDBR
 	.if vec == X86_TRAP_DF
 	ANNOTATE_RETPOLINE_SAFE
@@ -305,7 +346,7 @@ SYM_CODE_END(cos_db_kernel)
 	pushq	$vec
 	jmp	cos_user_event
 	.else
-	.if (vec == X86_TRAP_TS) | (vec == X86_TRAP_NP) | (vec == X86_TRAP_SS) | (vec == X86_TRAP_GP) | (vec == X86_TRAP_PF) | (vec == X86_TRAP_AC) | (vec == X86_TRAP_CP) | (vec == X86_TRAP_VC) | (vec == 30)
+	.if has_err
 	testb	$3, 16(%rsp)		/* CS, above the error code */
 	jz	1f
 	.else

@@ -2,8 +2,8 @@
 /*
  * vectors.c - install and restore the syscall MSRs and the IDT on one CPU.
  *
- * The module's vectors are live on a CPU only while a host thread runs
- * there inside COS_RUN: the run loop installs them when it starts and its
+ * The module's vectors are live on a CPU only while a session's task
+ * runs there (session.c): cos_session_begin installs them and its
  * preempt notifier swaps them on every sched_in/sched_out, so Linux tasks
  * scheduled on the same CPU always run on Linux's vectors.
  */
@@ -13,7 +13,6 @@
 #include <linux/smp.h>
 #include <linux/cpu.h>
 #include <linux/slab.h>
-#include <linux/stddef.h>
 #include <asm/desc.h>
 #include <asm/msr.h>
 #include "hijack.h"
@@ -23,6 +22,9 @@ DEFINE_PER_CPU(struct cos_cpu, cos_cpu);
 
 /* Linux's values, the same on every CPU (checked at init). */
 static unsigned long linux_lstar, linux_cstar, linux_sysenter;
+
+/* MSR_LSTAR in component mode: the layer above's syscall entry. */
+static unsigned long cos_lstar __ro_after_init;
 
 struct cos_cpu_snapshot {
 	unsigned long lstar, cstar, sysenter, idt;
@@ -82,7 +84,7 @@ void cos_vectors_install(void)
 
 	lockdep_assert_irqs_disabled();
 	load_idt(&cos_idt_desc);
-	wrmsrl(MSR_LSTAR, (unsigned long)cos_entry_syscall);
+	wrmsrl(MSR_LSTAR, cos_lstar);
 	wrmsrl(MSR_CSTAR, (unsigned long)cos_entry_syscall32);
 	wrmsrl(MSR_IA32_SYSENTER_EIP, (unsigned long)cos_entry_sysenter);
 	c->installed = true;
@@ -115,38 +117,18 @@ void cos_vectors_read(void *arg)
 	rdmsrl(MSR_IA32_SYSENTER_EIP, sysenter);
 	store_idt(&dt);
 	v->idt_is_cos = dt.address == cos_idt_desc.address;
-	v->lstar_is_cos = lstar == (unsigned long)cos_entry_syscall;
+	v->lstar_is_cos = lstar == cos_lstar;
 	v->cstar_is_cos = cstar == (unsigned long)cos_entry_syscall32;
 	v->sysenter_is_cos = sysenter == (unsigned long)cos_entry_sysenter;
 	v->installed = c->installed;
 	v->installs = c->installs;
 }
 
-static void __init_or_module cos_layout_checks(void)
-{
-	BUILD_BUG_ON(offsetof(struct cos_hw_regs, r15) != COS_HW_R15);
-	BUILD_BUG_ON(offsetof(struct cos_hw_regs, di) != COS_HW_RDI);
-	BUILD_BUG_ON(offsetof(struct cos_hw_regs, vector) != COS_HW_VECTOR);
-	BUILD_BUG_ON(offsetof(struct cos_hw_regs, error_code) != COS_HW_ERROR);
-	BUILD_BUG_ON(offsetof(struct cos_hw_regs, ip) != COS_HW_RIP);
-	BUILD_BUG_ON(offsetof(struct cos_hw_regs, cs) != COS_HW_CS);
-	BUILD_BUG_ON(offsetof(struct cos_hw_regs, flags) != COS_HW_RFLAGS);
-	BUILD_BUG_ON(offsetof(struct cos_hw_regs, sp) != COS_HW_RSP);
-	BUILD_BUG_ON(offsetof(struct cos_hw_regs, ss) != COS_HW_SS);
-	BUILD_BUG_ON(sizeof(struct cos_hw_regs) != COS_HW_SIZE);
-	BUILD_BUG_ON(offsetof(struct cos_cpu, regs_end) != COS_CPU_REGS_END);
-	BUILD_BUG_ON(offsetof(struct cos_cpu, host_rsp) != COS_CPU_HOST_RSP);
-	BUILD_BUG_ON(offsetof(struct cos_cpu, scratch) != COS_CPU_SCRATCH);
-	BUILD_BUG_ON(offsetof(struct cos_cpu, user_gs) != COS_CPU_USER_GS);
-	BUILD_BUG_ON(offsetof(struct cos_cpu, thd) != COS_CPU_THD);
-	BUILD_BUG_ON(offsetof(struct cos_cpu, pcid) != COS_CPU_PCID);
-}
-
-int cos_hijack_init(void)
+int cos_hijack_init(void (*syscall_entry)(void))
 {
 	int err;
 
-	cos_layout_checks();
+	cos_lstar = (unsigned long)syscall_entry;
 	err = cos_hijack_check();
 	if (err)
 		return err;
@@ -161,5 +143,6 @@ int cos_hijack_init(void)
 
 void cos_hijack_exit(void)
 {
+	cos_session_exit();
 	cos_idt_free();
 }

@@ -4,12 +4,17 @@
  * owns, mapped at the same offset (by thread id) in every component, so a
  * client and its server see the same bytes without a copy. The page-table
  * entries are marked COS_PTE_SHARED: the component's teardown leaves the
- * page to the thread. Callers hold sys->lock and no thread runs.
+ * page to the thread. Locking as args.h says: sys->lock; mapping also
+ * while the system runs (it only adds entries), unmapping only for a
+ * thread nobody has seen, with nothing running.
  */
 #include <linux/err.h>
 #include <linux/mm.h>
 #include "sys.h"
 #include "paging.h"
+#include "comp.h"
+#include "thd.h"
+#include "args.h"
 
 static unsigned long cos_args_va(const struct cos_comp *c, const struct cos_thd *t)
 {
@@ -25,7 +30,7 @@ bool cos_args_overlap(const struct cos_comp *c, unsigned long addr,
 	return addr < hi && addr + len > lo;
 }
 
-int cos_args_map(struct cos_sys *sys, struct cos_comp *c, struct cos_thd *t)
+static int cos_args_map(struct cos_sys *sys, struct cos_comp *c, struct cos_thd *t)
 {
 	unsigned long va = cos_args_va(c, t);
 	u64 *pte;
@@ -43,7 +48,7 @@ int cos_args_map(struct cos_sys *sys, struct cos_comp *c, struct cos_thd *t)
 	return 0;
 }
 
-void cos_args_unmap(struct cos_comp *c, struct cos_thd *t)
+static void cos_args_unmap(struct cos_comp *c, struct cos_thd *t)
 {
 	u64 *pte = cos_pt_lookup(NULL, c->pt_root, cos_args_va(c, t));
 

@@ -8,6 +8,10 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include "sys.h"
+#include "comp.h"
+#include "cap.h"
+#include "counters.h"
+#include "stats.h"
 
 /*
  * Point a user-level entry where it belongs now: the server function while

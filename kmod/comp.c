@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * comp.c - components: creation in a slot, memory mapping, reading their
- * memory from the kernel (for the print op).
+ * comp.c - components (comp.h): creation in a slot, memory mapping,
+ * reading and writing their memory from the kernel (the print op, the
+ * edge rows of COS_OP_EDGES, the scheduler's event buffer).
  */
 #include <linux/slab.h>
 #include <linux/mm.h>
@@ -10,6 +11,11 @@
 #include <linux/nospec.h>
 #include "sys.h"
 #include "paging.h"
+#include "comp.h"
+#include "cap.h"
+#include "pd.h"
+#include "args.h"
+#include "counters.h"
 
 static int cos_comp_map_captbl(struct cos_sys *sys, struct cos_comp *comp)
 {
@@ -70,15 +76,11 @@ long cos_ioctl_comp_create(struct cos_sys *sys, void __user *arg)
 		err = PTR_ERR(comp->pt_root);
 		goto out_free;
 	}
-	err = -ENOMEM;
-	comp->pd = kzalloc(sizeof(*comp->pd), GFP_KERNEL_ACCOUNT);
-	if (!comp->pd)
+	comp->pd = cos_pd_create(sys, comp);
+	if (IS_ERR(comp->pd)) {
+		err = PTR_ERR(comp->pd);
 		goto out_root;
-	err = cos_pd_init(sys, comp->pd);
-	if (err)
-		goto out_pdobj;
-	cos_pd_add(comp->pd, comp);
-	comp->pd->members = 1;
+	}
 	err = cos_args_map_comp(sys, comp);
 	if (err)
 		goto out_pd;
@@ -99,9 +101,7 @@ long cos_ioctl_comp_create(struct cos_sys *sys, void __user *arg)
 	return 0;
 
 out_pd:
-	cos_pd_release(sys, comp->pd);
-out_pdobj:
-	kfree(comp->pd);
+	cos_pd_free(sys, comp->pd);
 out_root:
 	cos_pt_free(sys, comp->pt_root);
 out_free:
@@ -238,8 +238,10 @@ out_unlock:
 /*
  * Copy between @buf and @len bytes at component address @va: from the
  * component's memory, or (@write) into it where the component may write
- * itself. -EFAULT for anything unmapped. Only used while the system
- * runs, when its page tables cannot change (see sys.h).
+ * itself. -EFAULT for anything unmapped. No lock: while the system runs
+ * its page tables only gain entries (sys.h), each table zeroed before it
+ * is linked (x86 keeps stores in order), and nothing is unmapped until
+ * the system ends; a leaf that appears meanwhile is seen or not.
  */
 static int cos_comp_copy(struct cos_comp *comp, unsigned long va, void *buf,
 			 size_t len, bool write)

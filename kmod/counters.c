@@ -16,6 +16,9 @@
 #include <linux/err.h>
 #include "sys.h"
 #include "paging.h"
+#include "comp.h"
+#include "counters.h"
+#include "cap.h"
 
 unsigned int cos_cnt_slot(void)
 {

@@ -9,6 +9,14 @@
 #include "sys.h"
 #include "dev.h"
 #include "io.h"
+#include "comp.h"
+#include "cap.h"
+#include "thd.h"
+#include "mpd.h"
+#include "run.h"
+#include "sched.h"
+#include "paging.h"
+#include "counters.h"
 
 static long cos_ioctl_version(void __user *arg)
 {

@@ -1,17 +1,25 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * fastpath.S - COS_OP_INVOKE and COS_OP_RETURN without leaving the syscall
- * entry: a run of precondition checks that fall back to the C slow path
- * (inv.c, through the run loop), then the switch, straight-line.
+ * fastpath.S - the syscall entry of component mode: COS_OP_NULL,
+ * COS_OP_INVOKE, COS_OP_RETURN and COS_OP_BENCH_LB without leaving it,
+ * each a run of precondition checks that fall back to the C slow path
+ * (the run loop and inv.c), then the switch, straight-line (seL4's
+ * fastpath is the model).
  *
- * Entered by jmp from cos_entry_syscall with, as the syscall left them:
- * user RSP and user GS live, IF clear, RAX = the op, RCX = user RIP,
- * R11 = user RFLAGS. The slow path is entered exactly as cos_entry_syscall
- * would have (user RSP, user GS, RAX = op), so it sees the same thing.
+ * cos_syscall_fast is MSR_LSTAR while the vectors are installed
+ * (cos_hijack_init, hijack.h), entered as the syscall left the CPU: user
+ * RSP and user GS live, IF clear, RAX = the op, RCX = user RIP, R11 =
+ * user RFLAGS. Everything it does not finish goes to hijack's
+ * cos_syscall_slow in exactly that state (RAX = the op), so the slow path
+ * sees what the syscall gave. Offsets come from asm-offsets.h, generated
+ * from asm-offsets.c; the preconditions are the list in fastpath.h, whose
+ * values asm-offsets.h carries too.
  *
  * Invariants relied on:
- *  F1. cos_cpu.thd is the thread running on this CPU and cos_cpu.pcid the
- *      PCID bits for its PDs: both set by the run loop before every entry.
+ *  F1. cos_kcpu.thd is the thread running on this CPU (set by the run
+ *      loop before every entry) and hijack's cos_cpu.cr3_bits the bits
+ *      of a CR3 load on this CPU (set by cos_cr3_load, which every entry
+ *      calls).
  *  F2. Capability ids below comp->nr_caps are valid and never change while
  *      the system runs (configuration is refused while a thread runs), and
  *      every cap->entry is a user address below user_va_end, as is every
@@ -26,20 +34,25 @@
  *  F5. The caller is thd->comp only if the syscall came from its code;
  *      from a server function called directly inside one PD, the slow
  *      path finds the caller by the ip (cos_thd_running_comp).
- *  F7. Every path starts with its precondition checks, each a branch to
- *      the slow path, which checks the same things in C (inv.c) and
- *      returns the error; past the marked point of no return nothing
- *      branches back.
+ *  F7. Every path starts with its precondition checks, in the order of
+ *      COS_FP_CHECKS (fastpath.h), each a branch to a REFUSE stub that
+ *      stores the check in cos_kcpu.refusal and goes to the slow path,
+ *      which evaluates the same list in C (cos_fp_refusal) and warns if
+ *      it disagrees. Past the marked point of no return nothing branches
+ *      back.
  *  F8. A capability id is used for a load only after it is masked to 0
  *      when the bounds check was mispredicted (Spectre v1: the cmp/sbb/
  *      and form of array_index_nospec).
  *  F9. No user-visible CPU state crosses a PD: the server gets the
- *      kernel's GS base (the CPU's counter area, cos_cpu.user_gs), FS
+ *      kernel's GS base (the CPU's counter area, cos_kcpu.user_gs), FS
  *      base 0 and PKRU 0, and the caller gets back exactly what it had
  *      (saved in its frame); callee-saved registers come back from the
  *      frame and every other register is cleared or an argument. FPU
  *      threads take the slow path, which switches their FPU state
- *      (fpu.c); without FSGSBASE everything takes the slow path.
+ *      (ustate.c); without FSGSBASE everything takes the slow path.
+ *  F10. objtool checks this file: RSP never holds a kernel stack here
+ *      (a thread or frame pointer, 0, or the user's), so every path
+ *      is "end of stack" for the unwinder.
  */
 #include <linux/linkage.h>
 #include <asm/percpu.h>
@@ -48,45 +61,85 @@
 #include <asm/alternative.h>
 #include <asm/nospec-branch.h>
 #include <asm/ibt.h>
-#include "layout.h"
+#include "hijack.h"
 #include "fastpath.h"
-#include "cos.h"
+#include "uapi/cos_comp_abi.h"
+#include "asm-offsets.h"		/* generated from asm-offsets.c */
+#include "unwind.h"			/* hijack/: the hint names */
 
-#define CPU_VAR(off)	PER_CPU_VAR(cos_cpu + off)
+#define KCPU(off)	PER_CPU_VAR(cos_kcpu + off)
+#define HJCPU(off)	PER_CPU_VAR(cos_cpu + off)
+
+/*
+ * A precondition failed (F7): say which, go to @slow. GS is the kernel's
+ * here; nothing else is touched. Off the fast path: only refusals run it.
+ */
+#define REFUSE(check, slow)					\
+.Lrefuse_##check:						\
+	movq	$COS_FP_##check, KCPU(COS_KCPU_REFUSAL);	\
+	jmp	slow
 
 	.text
+
+/**
+ * cos_syscall_fast - MSR_LSTAR in component mode (64-bit syscall).
+ *
+ * COS_OP_NULL (RAX == 0) returns 0 straight away with sysretq, touching
+ * neither the stack nor GS (only the CPU-buffer clearing of hijack's I6).
+ * RCX (return RIP) is always canonical: the last page below user_va_end
+ * is never mapped, so sysret cannot #GP in ring 0 (the Intel SYSRET
+ * hazard). The other fast ops jump to their paths below; everything else
+ * goes to cos_syscall_slow (hijack/entry.S) as the syscall left it.
+ */
+SYM_CODE_START(cos_syscall_fast)
+	UNWIND_HINT_ENTRY		/* user RSP and GS: no kernel stack (F3) */
+	ENDBR
+	testq	%rax, %rax
+	jnz	.Lsyscall_op
+	CLEAR_CPU_BUFFERS
+	sysretq
+.Lsyscall_op:
+	cmpq	$COS_OP_INVOKE, %rax
+	je	cos_fastpath_invoke
+	cmpq	$COS_OP_RETURN, %rax
+	je	cos_fastpath_return
+	cmpq	$COS_OP_BENCH_LB, %rax
+	je	cos_fastpath_bench_lb
+	jmp	cos_syscall_slow
+SYM_CODE_END(cos_syscall_fast)
 
 /**
  * cos_fastpath_invoke - COS_OP_INVOKE: RDI = capability id, RSI, RDX, R10,
  * R8 = arguments. Falls back to the slow path for a capability the caller
  * does not hold, a full invocation stack, an FPU thread (inv.c switches
- * its FPU state) or a CPU without FSGSBASE (inv.c and run.c move the FS
+ * its FPU state) or a CPU without FSGSBASE (ustate.c and inv.c move the FS
  * base with MSRs there).
  */
-SYM_CODE_START(cos_fastpath_invoke)
+SYM_CODE_START_LOCAL(cos_fastpath_invoke)
+	COS_UNWIND_HINT_END_OF_STACK	/* never a kernel stack here (F3) */
 	ENDBR
 	swapgs
-	movq	%rsp, CPU_VAR(COS_CPU_SCRATCH)		/* user RSP */
-	movq	CPU_VAR(COS_CPU_THD), %rsp		/* RSP = thd (F3) */
+	movq	%rsp, KCPU(COS_KCPU_SCRATCH)		/* user RSP */
+	movq	KCPU(COS_KCPU_THD), %rsp		/* RSP = thd (F3) */
 
 	/* Preconditions (F7): any one false, and the slow path decides. */
 	movq	COS_THD_COMP(%rsp), %rax		/* RAX = client */
-	cmpq	COS_COMP_BASE(%rax), %rcx		/* called from its code? */
-	jb	.Linvoke_slow				/* (or a direct callee's) */
-	cmpq	COS_COMP_END(%rax), %rcx
-	jae	.Linvoke_slow
-	cmpq	COS_COMP_NR_CAPS(%rax), %rdi
-	jae	.Linvoke_slow
+	cmpq	COS_COMP_BASE(%rax), %rcx		/* INV_CALLER: called */
+	jb	.Lrefuse_INV_CALLER			/* from its code (not */
+	cmpq	COS_COMP_END(%rax), %rcx		/* a direct callee's)? */
+	jae	.Lrefuse_INV_CALLER
+	cmpq	COS_COMP_NR_CAPS(%rax), %rdi		/* INV_CAP */
+	jae	.Lrefuse_INV_CAP
 	sbbq	%r9, %r9				/* F8: all ones here, */
 	andq	%r9, %rdi				/* 0 if mispredicted */
-	movq	COS_THD_DEPTH(%rsp), %r9
+	movq	COS_THD_DEPTH(%rsp), %r9		/* INV_DEPTH */
 	cmpq	$COS_INV_DEPTH_MAX, %r9
-	jae	.Linvoke_slow
-	testl	$COS_THD_FPU, COS_THD_FLAGS(%rsp)
-	jnz	.Linvoke_slow
-	ALTERNATIVE "jmp .Linvoke_slow", "", X86_FEATURE_FSGSBASE
+	jae	.Lrefuse_INV_DEPTH
+	testl	$COS_THD_FLAG_FPU, COS_THD_FLAGS(%rsp)	/* INV_FPU */
+	jnz	.Lrefuse_INV_FPU
+	ALTERNATIVE "jmp .Lrefuse_INV_FSGS", "", X86_FEATURE_FSGSBASE
 
-	/* Point of no return: nothing below goes back to the slow path. */
+	/* ---- Point of no return: nothing below goes back to the slow path. */
 
 	/* Push the caller's frame: thd->inv[depth++] (F6: seq odd). */
 	lock incq COS_THD_SEQ(%rsp)
@@ -102,9 +155,9 @@ SYM_CODE_START(cos_fastpath_invoke)
 	movq	%r13, COS_FR_R13(%rsp)
 	movq	%r14, COS_FR_R14(%rsp)
 	movq	%r15, COS_FR_R15(%rsp)
-	movq	CPU_VAR(COS_CPU_SCRATCH), %rbx
+	movq	KCPU(COS_KCPU_SCRATCH), %rbx
 	movq	%rbx, COS_FR_SP(%rsp)
-	movq	CPU_VAR(COS_CPU_THD), %rbp		/* RBP = thd */
+	movq	KCPU(COS_KCPU_THD), %rbp		/* RBP = thd */
 	movq	COS_THD_PD(%rbp), %rbx
 	movq	%rbx, COS_FR_PD(%rsp)			/* the PD the caller ran in */
 
@@ -130,7 +183,7 @@ SYM_CODE_START(cos_fastpath_invoke)
 
 	/* The capability: count it, find the server and its entry. */
 	movq	COS_COMP_CAPS(%r15), %rbx
-	leaq	(%rdi,%rdi,4), %r13
+	leaq	(%rdi,%rdi,4), %r13			/* COS_CAP_WORDS: 5 */
 	leaq	(%rbx,%r13,8), %rbx			/* RBX = &caps[id] */
 	lock incq COS_CAP_INVOCATIONS(%rbx)		/* exact across CPUs */
 	movq	COS_CAP_SERVER(%rbx), %r12
@@ -149,12 +202,12 @@ SYM_CODE_START(cos_fastpath_invoke)
 	movq	COS_COMP_PD(%r12), %rax
 	movq	%rax, COS_THD_PD(%rbp)
 	movq	COS_PD_PA(%rax), %rax
-	orq	CPU_VAR(COS_CPU_PCID), %rax
+	orq	HJCPU(COS_HJ_CR3_BITS), %rax
 	movq	%rax, %cr3
 	incq	COS_THD_SEQ(%rbp)			/* F6: even, CR3 switched */
 
 	movq	COS_THD_ID(%rbp), %rax			/* the thread id */
-	movq	CPU_VAR(COS_CPU_USER_GS), %r13		/* F9: the counter area */
+	movq	KCPU(COS_KCPU_USER_GS), %r13		/* F9: the counter area */
 	xorl	%ebx, %ebx
 	xorl	%ebp, %ebp
 	xorl	%r12d, %r12d
@@ -168,35 +221,44 @@ SYM_CODE_START(cos_fastpath_invoke)
 	xorl	%r13d, %r13d
 	sysretq
 
+	REFUSE(INV_CALLER, .Linvoke_slow)
+	REFUSE(INV_CAP, .Linvoke_slow)
+	REFUSE(INV_DEPTH, .Linvoke_slow)
+	REFUSE(INV_FPU, .Linvoke_slow)
+	REFUSE(INV_FSGS, .Linvoke_slow)
 .Linvoke_slow:
-	movq	CPU_VAR(COS_CPU_SCRATCH), %rsp
+	movq	KCPU(COS_KCPU_SCRATCH), %rsp
 	movl	$COS_OP_INVOKE, %eax
 	swapgs
 	jmp	cos_syscall_slow
 SYM_CODE_END(cos_fastpath_invoke)
+.if COS_CAP_WORDS != 5
+	.error "struct cos_cap is no longer 5 words: fix the lea pair that indexes caps"
+.endif
 
 /**
  * cos_fastpath_return - COS_OP_RETURN: RDI, RSI = the return words. Falls
  * back to the slow path when there is nothing to return to (a fault), a
  * fault handler runs, for an FPU thread, or without FSGSBASE.
  */
-SYM_CODE_START(cos_fastpath_return)
+SYM_CODE_START_LOCAL(cos_fastpath_return)
+	COS_UNWIND_HINT_END_OF_STACK	/* never a kernel stack here (F3) */
 	ENDBR
 	swapgs
-	movq	%rsp, CPU_VAR(COS_CPU_SCRATCH)
-	movq	CPU_VAR(COS_CPU_THD), %rsp		/* RSP = thd (F3) */
+	movq	%rsp, KCPU(COS_KCPU_SCRATCH)
+	movq	KCPU(COS_KCPU_THD), %rsp		/* RSP = thd (F3) */
 
 	/* Preconditions (F7). */
-	movq	COS_THD_DEPTH(%rsp), %rax
+	movq	COS_THD_DEPTH(%rsp), %rax		/* RET_HOME */
 	testq	%rax, %rax
-	jz	.Lreturn_slow
-	cmpq	$0, COS_THD_HANDLER(%rsp)	/* a fault handler runs: C tracks it */
-	jne	.Lreturn_slow
-	testl	$COS_THD_FPU, COS_THD_FLAGS(%rsp)
-	jnz	.Lreturn_slow
-	ALTERNATIVE "jmp .Lreturn_slow", "", X86_FEATURE_FSGSBASE
+	jz	.Lrefuse_RET_HOME
+	cmpq	$0, COS_THD_HANDLERS(%rsp)	/* RET_HANDLER: C tracks them */
+	jne	.Lrefuse_RET_HANDLER
+	testl	$COS_THD_FLAG_FPU, COS_THD_FLAGS(%rsp)	/* RET_FPU */
+	jnz	.Lrefuse_RET_FPU
+	ALTERNATIVE "jmp .Lrefuse_RET_FSGS", "", X86_FEATURE_FSGSBASE
 
-	/* Point of no return. */
+	/* ---- Point of no return. */
 
 	/* Pop the caller's frame: thd->inv[--depth] (F6: seq odd). */
 	lock incq COS_THD_SEQ(%rsp)
@@ -212,7 +274,7 @@ SYM_CODE_START(cos_fastpath_return)
 
 	/* Back into the PD the caller ran in (it may be retired: mpd.c). */
 	movq	COS_PD_PA(%rdx), %rcx
-	orq	CPU_VAR(COS_CPU_PCID), %rcx
+	orq	HJCPU(COS_HJ_CR3_BITS), %rcx
 	movq	%rcx, %cr3
 	incq	COS_THD_SEQ(%rsp)			/* F6: even, CR3 switched */
 
@@ -240,7 +302,7 @@ SYM_CODE_START(cos_fastpath_return)
 	movq	COS_FR_IP(%rax), %rcx			/* sysret RIP */
 	movq	COS_FR_FLAGS(%rax), %r11		/* sysret RFLAGS */
 	movq	COS_FR_SP(%rax), %rsp			/* the caller's stack */
-	movq	CPU_VAR(COS_CPU_USER_GS), %r9		/* F9: the counter area */
+	movq	KCPU(COS_KCPU_USER_GS), %r9		/* F9: the counter area */
 	movq	%rdi, %rax
 	movq	%rsi, %rdx
 	xorl	%esi, %esi
@@ -253,8 +315,12 @@ SYM_CODE_START(cos_fastpath_return)
 	xorl	%r9d, %r9d
 	sysretq
 
+	REFUSE(RET_HOME, .Lreturn_slow)
+	REFUSE(RET_HANDLER, .Lreturn_slow)
+	REFUSE(RET_FPU, .Lreturn_slow)
+	REFUSE(RET_FSGS, .Lreturn_slow)
 .Lreturn_slow:
-	movq	CPU_VAR(COS_CPU_SCRATCH), %rsp
+	movq	KCPU(COS_KCPU_SCRATCH), %rsp
 	movl	$COS_OP_RETURN, %eax
 	swapgs
 	jmp	cos_syscall_slow
@@ -269,28 +335,33 @@ SYM_CODE_END(cos_fastpath_return)
  * and valid while the thread lives: MPD operations are refused in a
  * system with such a thread). Anything else is an unknown op: a fault.
  */
-SYM_CODE_START(cos_fastpath_bench_lb)
+SYM_CODE_START_LOCAL(cos_fastpath_bench_lb)
+	COS_UNWIND_HINT_END_OF_STACK	/* never a kernel stack here (F3) */
 	ENDBR
 	swapgs
-	movq	%rsp, CPU_VAR(COS_CPU_SCRATCH)
-	movq	CPU_VAR(COS_CPU_THD), %rsp
-	cmpq	$0, COS_THD_DEPTH(%rsp)
-	jne	.Lbench_slow
-	movq	COS_THD_BENCH(%rsp), %rsp
+	movq	%rsp, KCPU(COS_KCPU_SCRATCH)
+	movq	KCPU(COS_KCPU_THD), %rsp
+	cmpq	$0, COS_THD_DEPTH(%rsp)			/* LB_DEPTH */
+	jne	.Lrefuse_LB_DEPTH
+	movq	COS_THD_BENCH(%rsp), %rsp		/* LB_THREAD */
 	testq	%rsp, %rsp
-	jz	.Lbench_slow
+	jz	.Lrefuse_LB_THREAD
+
+	/* ---- Point of no return. */
 	movq	COS_LB_CR3(%rsp), %rax
 	xchgq	%rax, COS_LB_CR3+8(%rsp)
 	movq	%rax, COS_LB_CR3(%rsp)
-	orq	CPU_VAR(COS_CPU_PCID), %rax
+	orq	HJCPU(COS_HJ_CR3_BITS), %rax
 	movq	%rax, %cr3
-	movq	CPU_VAR(COS_CPU_SCRATCH), %rsp
+	movq	KCPU(COS_KCPU_SCRATCH), %rsp
 	swapgs
 	xorl	%eax, %eax
 	sysretq
 
+	REFUSE(LB_DEPTH, .Lbench_slow)
+	REFUSE(LB_THREAD, .Lbench_slow)
 .Lbench_slow:
-	movq	CPU_VAR(COS_CPU_SCRATCH), %rsp
+	movq	KCPU(COS_KCPU_SCRATCH), %rsp
 	movl	$COS_OP_BENCH_LB, %eax
 	swapgs
 	jmp	cos_syscall_slow

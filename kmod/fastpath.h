@@ -1,58 +1,64 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * fastpath.h - offsets of the kernel structs fastpath.S reads, checked
- * against sys.h with BUILD_BUG_ON in inv.c. Change both together.
+ * fastpath.h - the fast path's preconditions: one list for fastpath.S and
+ * for the C slow path.
+ *
+ * fastpath.S handles COS_OP_INVOKE, COS_OP_RETURN and COS_OP_BENCH_LB
+ * without leaving the syscall entry only while every precondition of the
+ * op holds. It tests them in the order of COS_FP_CHECKS, and at the first
+ * that fails it stores which one in cos_kcpu.refusal (the enum's value,
+ * through asm-offsets) and passes the op on, unchanged, to the slow path:
+ * the run loop and inv.c, which do the general thing (a direct callee
+ * found by its ip, an error code, the FPU switch, MSR writes).
+ *
+ * The slow path evaluates the same list in C (cos_fp_refusal) and warns
+ * once if its answer is not the assembly's, so the two cannot drift apart
+ * unnoticed; debugfs cos/stats counts the refusals per check
+ * ("fastpath_refused_<check>").
+ *
+ * Each entry: X(name, op, what must hold for the fast path).
  */
 #ifndef COS_FASTPATH_H
 #define COS_FASTPATH_H
 
-#include "layout.h"
+#define COS_FP_CHECKS(X)						\
+	X(INV_CALLER,  INVOKE,   "the syscall comes from the code of thd->comp (not from a server function called directly inside a PD)") \
+	X(INV_CAP,     INVOKE,   "the capability id is below the caller's nr_caps") \
+	X(INV_DEPTH,   INVOKE,   "the invocation stack has room")	\
+	X(INV_FPU,     INVOKE,   "the thread has no FPU state of its own") \
+	X(INV_FSGS,    INVOKE,   "the CPU has FSGSBASE")		\
+	X(RET_HOME,    RETURN,   "there is a frame to return to (depth > 0)") \
+	X(RET_HANDLER, RETURN,   "no fault handler runs in any activation") \
+	X(RET_FPU,     RETURN,   "the thread has no FPU state of its own") \
+	X(RET_FSGS,    RETURN,   "the CPU has FSGSBASE")		\
+	X(LB_DEPTH,    BENCH_LB, "the thread is at depth 0")		\
+	X(LB_THREAD,   BENCH_LB, "it is a COS_THD_BENCH_LB thread")
 
-/* struct cos_thd */
-#define COS_THD_COMP		COS_HW_SIZE
-#define COS_THD_DEPTH		(COS_HW_SIZE + 8)
-#define COS_THD_ID		(COS_HW_SIZE + 16)
-#define COS_THD_HANDLER		(COS_HW_SIZE + 24)	/* handlers: nonzero, slow returns */
-#define COS_THD_PD		(COS_HW_SIZE + 32)
-#define COS_THD_SEQ		(COS_HW_SIZE + 40)
-#define COS_THD_FLAGS		(COS_HW_SIZE + 48)	/* u32 */
-#define COS_THD_BENCH		(COS_HW_SIZE + 56)
-#define COS_THD_INV		(COS_HW_SIZE + 64)
+#ifndef __ASSEMBLY__
+enum cos_fp_check {
+	COS_FP_NONE,		/* every precondition holds */
+#define COS_FP_ENUM(name, op, what) COS_FP_##name,
+	COS_FP_CHECKS(COS_FP_ENUM)
+#undef COS_FP_ENUM
+	COS_FP_NR
+};
 
-/* struct cos_inv_frame */
-#define COS_FR_COMP		0
-#define COS_FR_IP		8
-#define COS_FR_SP		16
-#define COS_FR_FLAGS		24
-#define COS_FR_BX		32
-#define COS_FR_BP		40
-#define COS_FR_R12		48
-#define COS_FR_R13		56
-#define COS_FR_R14		64
-#define COS_FR_R15		72
-#define COS_FR_PD		80
-#define COS_FR_FS		88
-#define COS_FR_PKRU		96
-#define COS_FR_SIZE		104
+struct cos_thd;
 
-/* struct cos_bench_lb */
-#define COS_LB_CR3		0
+/* The first precondition of @op that @thd, stopped in the kernel, fails;
+ * COS_FP_NONE if all hold (inv.c). */
+enum cos_fp_check cos_fp_refusal(const struct cos_thd *thd, unsigned long op);
 
-/* struct cos_comp */
-#define COS_COMP_PD		0
-#define COS_COMP_CAPS		8
-#define COS_COMP_NR_CAPS	16
-#define COS_COMP_ID		24
-#define COS_COMP_BASE		32
-#define COS_COMP_END		40
+/* The slow path got @op from fastpath.S, which said @asm_says: check
+ * that C agrees and count it (inv.c). */
+void cos_fp_refused(const struct cos_thd *thd, unsigned long op,
+		    unsigned long asm_says);
 
-/* struct cos_pd */
-#define COS_PD_PA		0
+/* The check's name as debugfs shows it ("INV_CAP"), "none" for 0. */
+const char *cos_fp_check_name(unsigned int check);
 
-/* struct cos_cap */
-#define COS_CAP_SERVER		0
-#define COS_CAP_ENTRY		8
-#define COS_CAP_INVOCATIONS	16
-#define COS_CAP_SIZE		40
+/* fastpath.S: MSR_LSTAR in component mode (cos_hijack_init). */
+void cos_syscall_fast(void);
+#endif
 
 #endif

@@ -5,57 +5,25 @@
  * kernel keeps the caller's state on the thread's invocation stack.
  *
  * Called by the run loop between two entries into the component, so the
- * thread's registers are saved in thd->hw and nothing else touches them.
+ * thread's registers are saved in thd->hw and nothing else touches them
+ * (inv.h). fastpath.S does the common case of invoke and return without
+ * coming here; the preconditions it checks are evaluated here too
+ * (cos_fp_refusal), from the one list in fastpath.h.
  */
 #include <linux/string.h>
 #include <linux/nospec.h>
 #include <asm/segment.h>
 #include <asm/processor-flags.h>
+#include <linux/bug.h>
+#include <asm/cpufeature.h>
 #include "sys.h"
+#include "comp.h"
+#include "cap.h"
+#include "thd.h"
+#include "inv.h"
 #include "fastpath.h"
-#include "fpu.h"
-
-/* fastpath.S reads these structs by hand. */
-static inline void cos_fastpath_layout_checks(void)
-{
-	BUILD_BUG_ON(offsetof(struct cos_thd, comp) != COS_THD_COMP);
-	BUILD_BUG_ON(offsetof(struct cos_thd, depth) != COS_THD_DEPTH);
-	BUILD_BUG_ON(offsetof(struct cos_thd, id) != COS_THD_ID);
-	BUILD_BUG_ON(offsetof(struct cos_thd, handlers) != COS_THD_HANDLER);
-	BUILD_BUG_ON(COS_INV_DEPTH_MAX > BITS_PER_LONG);	/* one handler bit a depth */
-	BUILD_BUG_ON(offsetof(struct cos_thd, inv) != COS_THD_INV);
-	BUILD_BUG_ON(offsetof(struct cos_thd, pd) != COS_THD_PD);
-	BUILD_BUG_ON(offsetof(struct cos_thd, seq) != COS_THD_SEQ);
-	BUILD_BUG_ON(offsetof(struct cos_thd, flags) != COS_THD_FLAGS);
-	BUILD_BUG_ON(offsetof(struct cos_thd, bench) != COS_THD_BENCH);
-	BUILD_BUG_ON(offsetof(struct cos_inv_frame, fs_base) != COS_FR_FS);
-	BUILD_BUG_ON(offsetof(struct cos_inv_frame, pkru) != COS_FR_PKRU);
-	BUILD_BUG_ON(offsetof(struct cos_bench_lb, cr3) != COS_LB_CR3);
-	BUILD_BUG_ON(offsetof(struct cos_inv_frame, pd) != COS_FR_PD);
-	BUILD_BUG_ON(offsetof(struct cos_pd, pa) != COS_PD_PA);
-	BUILD_BUG_ON(sizeof(struct cos_inv_frame) != COS_FR_SIZE);
-	BUILD_BUG_ON(offsetof(struct cos_inv_frame, comp) != COS_FR_COMP);
-	BUILD_BUG_ON(offsetof(struct cos_inv_frame, ip) != COS_FR_IP);
-	BUILD_BUG_ON(offsetof(struct cos_inv_frame, sp) != COS_FR_SP);
-	BUILD_BUG_ON(offsetof(struct cos_inv_frame, flags) != COS_FR_FLAGS);
-	BUILD_BUG_ON(offsetof(struct cos_inv_frame, bx) != COS_FR_BX);
-	BUILD_BUG_ON(offsetof(struct cos_inv_frame, bp) != COS_FR_BP);
-	BUILD_BUG_ON(offsetof(struct cos_inv_frame, r12) != COS_FR_R12);
-	BUILD_BUG_ON(offsetof(struct cos_inv_frame, r15) != COS_FR_R15);
-	BUILD_BUG_ON(offsetof(struct cos_comp, pd) != COS_COMP_PD);
-	BUILD_BUG_ON(offsetof(struct cos_comp, base) != COS_COMP_BASE);
-	BUILD_BUG_ON(offsetof(struct cos_comp, end) != COS_COMP_END);
-	BUILD_BUG_ON(offsetof(struct cos_comp, caps) != COS_COMP_CAPS);
-	BUILD_BUG_ON(offsetof(struct cos_comp, nr_caps) != COS_COMP_NR_CAPS);
-	BUILD_BUG_ON(offsetof(struct cos_comp, id) != COS_COMP_ID);
-	BUILD_BUG_ON(sizeof(struct cos_cap) != COS_CAP_SIZE);
-	BUILD_BUG_ON(offsetof(struct cos_cap, server) != COS_CAP_SERVER);
-	BUILD_BUG_ON(offsetof(struct cos_cap, entry) != COS_CAP_ENTRY);
-	BUILD_BUG_ON(offsetof(struct cos_cap, invocations) != COS_CAP_INVOCATIONS);
-	BUILD_BUG_ON(COS_HW_OP_INVOKE != COS_OP_INVOKE);
-	BUILD_BUG_ON(COS_HW_OP_RETURN != COS_OP_RETURN);
-	BUILD_BUG_ON(COS_HW_OP_BENCH_LB != COS_OP_BENCH_LB);
-}
+#include "stats.h"
+#include "ustate.h"
 
 /* thd->handlers: the bit of the activation at @depth (1 ..
  * COS_INV_DEPTH_MAX); COS_HANDLER_BIT(d + 1) - 1 masks depths 1 .. d. */
@@ -73,41 +41,6 @@ static void cos_inv_regs_reset(struct cos_hw_regs *r, unsigned long ip,
 	r->ss = __USER_DS;
 }
 
-/*
- * A fresh activation (a server, a fault handler) starts with the kernel's
- * user CPU state: FS base 0, PKRU 0 and, for an FPU thread, the FPU init
- * state; run.c gives it the GS base at entry. What the caller had is in
- * its frame (fastpath.S F9 does the same).
- */
-static void cos_inv_user_state_reset(struct cos_thd *thd)
-{
-	thd->fs_base = 0;
-	thd->pkru = 0;
-	if (thd->flags & COS_THD_FPU)
-		cos_fpu_reset(thd, thd->depth);
-}
-
-/*
- * The component whose code the thread is running: thd->comp, the one the
- * last kernel-visible activation entered, unless a server function called
- * directly inside one PD (cos.h: capability flipping) is running, which
- * the ip tells: the component of the ip's slot, if the thread's PD maps it
- * (it could not run otherwise; merged components trust each other).
- */
-struct cos_comp *cos_thd_running_comp(struct cos_thd *thd)
-{
-	unsigned long slot = thd->hw.ip >> cos_slot_shift();
-	struct cos_pd *pd = thd->pd ? thd->pd : thd->comp->pd;
-	struct cos_comp *c;
-
-	if (likely(thd->hw.ip >= thd->comp->base && thd->hw.ip < thd->comp->end))
-		return thd->comp;
-	c = slot < COS_MAX_COMPS ?
-	    READ_ONCE(thd->sys->by_slot[array_index_nospec(slot, COS_MAX_COMPS)]) :
-	    NULL;
-	return c && cos_pd_maps(pd, c) ? c : thd->comp;
-}
-
 void cos_inv_invoke(struct cos_thd *thd)
 {
 	struct cos_hw_regs *r = &thd->hw;
@@ -116,7 +49,6 @@ void cos_inv_invoke(struct cos_thd *thd)
 	struct cos_inv_frame *f;
 	struct cos_cap *cap;
 
-	cos_fastpath_layout_checks();
 	if (unlikely(id >= client->nr_caps)) {
 		r->ax = COS_ERR_NOCAP;
 		return;
@@ -143,7 +75,7 @@ void cos_inv_invoke(struct cos_thd *thd)
 		.pd = thd->pd ? thd->pd : client->pd,
 		.fs_base = thd->fs_base, .pkru = thd->pkru,
 	};
-	cos_inv_user_state_reset(thd);	/* the server's: the kernel's */
+	cos_ustate_reset(thd);	/* the server's: the kernel's */
 	thd->pd_fresh = true;	/* the server's PD, loaded at entry */
 	cos_thd_seq_end(thd);
 	cos_inv_regs_reset(r, cap->entry, 0, X86_EFLAGS_IF | X86_EFLAGS_FIXED);
@@ -224,7 +156,7 @@ bool cos_inv_fault_handler(struct cos_thd *thd, unsigned long address)
 	    (thd->handlers & COS_HANDLER_BIT(thd->depth)))
 		return false;
 	thd->handlers |= COS_HANDLER_BIT(thd->depth);
-	cos_inv_user_state_reset(thd);
+	cos_ustate_reset(thd);
 	cos_inv_regs_reset(r, thd->comp->fault_entry, 0,
 			   X86_EFLAGS_IF | X86_EFLAGS_FIXED);
 	r->di = vector;
@@ -237,4 +169,80 @@ bool cos_inv_fault_handler(struct cos_thd *thd, unsigned long address)
 	r->cx = thd->comp->fault_entry;
 	r->r11 = r->flags;
 	return true;
+}
+
+/* ---- the fast path's preconditions, in C ------------------------------- */
+
+static const char *const cos_fp_check_names[COS_FP_NR] = {
+	[COS_FP_NONE] = "none",
+#define COS_FP_NAME(name, op, what) [COS_FP_##name] = #name,
+	COS_FP_CHECKS(COS_FP_NAME)
+#undef COS_FP_NAME
+};
+
+const char *cos_fp_check_name(unsigned int check)
+{
+	return check < COS_FP_NR ? cos_fp_check_names[check] : "?";
+}
+
+/*
+ * The same tests as fastpath.S, in the same order (fastpath.h): the ip
+ * is the one the syscall saved (RCX there), the registers the ones it
+ * had. A new check goes into COS_FP_CHECKS, fastpath.S and here.
+ */
+enum cos_fp_check cos_fp_refusal(const struct cos_thd *thd, unsigned long op)
+{
+	const struct cos_hw_regs *r = &thd->hw;
+	const struct cos_comp *c = thd->comp;
+	bool fpu = thd->flags & COS_THD_FPU;
+	bool fsgs = cpu_feature_enabled(X86_FEATURE_FSGSBASE);
+
+	switch (op) {
+	case COS_OP_INVOKE:
+		if (r->ip < c->base || r->ip >= c->end)
+			return COS_FP_INV_CALLER;
+		if (r->di >= c->nr_caps)
+			return COS_FP_INV_CAP;
+		if (thd->depth >= COS_INV_DEPTH_MAX)
+			return COS_FP_INV_DEPTH;
+		if (fpu)
+			return COS_FP_INV_FPU;
+		if (!fsgs)
+			return COS_FP_INV_FSGS;
+		break;
+	case COS_OP_RETURN:
+		if (!thd->depth)
+			return COS_FP_RET_HOME;
+		if (thd->handlers)
+			return COS_FP_RET_HANDLER;
+		if (fpu)
+			return COS_FP_RET_FPU;
+		if (!fsgs)
+			return COS_FP_RET_FSGS;
+		break;
+	case COS_OP_BENCH_LB:
+		if (thd->depth)
+			return COS_FP_LB_DEPTH;
+		if (!thd->bench)
+			return COS_FP_LB_THREAD;
+		break;
+	}
+	return COS_FP_NONE;
+}
+
+/*
+ * The slow path got @op from fastpath.S, which named @asm_says as the
+ * check that failed. Nothing may have changed in between (the thread was
+ * stopped in the kernel all along), so C must name the same one: if it
+ * does not, the assembly and the list have drifted apart.
+ */
+void cos_fp_refused(const struct cos_thd *thd, unsigned long op,
+		    unsigned long asm_says)
+{
+	enum cos_fp_check c = cos_fp_refusal(thd, op);
+
+	WARN_ONCE(c == COS_FP_NONE || c != asm_says,
+		  "cos: fast path and C disagree on op %lu: fastpath.S says %s, C says %s\n",
+		  op, cos_fp_check_name(asm_says), cos_fp_check_name(c));
+	atomic64_inc(&cos_stats.fp_refused[c < COS_FP_NR ? c : COS_FP_NONE]);
 }

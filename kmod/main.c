@@ -7,11 +7,12 @@
 #include <linux/module.h>
 #include <linux/version.h>
 #include "hijack.h"
-#include "sys.h"
 #include "dev.h"
 #include "stats.h"
 #include "io.h"
-#include "fpu.h"
+#include "paging.h"
+#include "ustate.h"
+#include "fastpath.h"
 
 /*
  * What the module needs from the kernel it is built for: only interfaces
@@ -33,7 +34,7 @@ static int __init cos_init(void)
 {
 	int err;
 
-	err = cos_hijack_init();
+	err = cos_hijack_init(cos_syscall_fast);	/* fastpath.S: MSR_LSTAR */
 	if (err)
 		return err;
 	cos_fpu_init();
@@ -61,7 +62,6 @@ static void __exit cos_exit(void)
 	cos_dev_exit();
 	cos_io_exit();
 	cos_debugfs_exit();
-	cos_run_exit();
 	cos_hijack_exit();
 	cos_stats_check_leaks();
 	pr_info("unloaded\n");

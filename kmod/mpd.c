@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * mpd.c - Mutable Protection Domains: merge, split, the pairs that must
- * never share a PD, and the PDs threads still run in after an operation.
+ * never share a PD, and moving the threads of other CPUs onto the new
+ * layout (mpd.h). The PD object is pd.c's; a thread's settling is
+ * thd_pd.c's.
  *
  * A PD is one top-level page holding Linux's kernel half and the slot
  * entries of its members; the lower-level tables belong to the components,
@@ -50,186 +52,13 @@
 #include <linux/nospec.h>
 #include <asm/tlbflush.h>
 #include "sys.h"
-#include "paging.h"
+#include "comp.h"
+#include "cap.h"
+#include "thd.h"
+#include "pd.h"
+#include "mpd.h"
+#include "cpu.h"
 #include "stats.h"
-
-/* Does @pd map @comp's slot (with @comp's tables)? */
-bool cos_pd_maps(const struct cos_pd *pd, const struct cos_comp *comp)
-{
-	u64 e = READ_ONCE(pd->pgd[comp->slot]);
-
-	return (e & _PAGE_PRESENT) && (e & PTE_PFN_MASK) == __pa(comp->pt_root);
-}
-
-/* ---- which PDs threads hold -------------------------------------------- */
-
-/*
- * Does @t run in @pd or have a frame that returns to it? Read on any CPU:
- * the thread's fast and slow paths change pd, depth and frames only while
- * seq is odd, and make seq even only once CR3 holds the new PD.
- */
-static bool cos_thd_holds(struct cos_thd *t, const struct cos_pd *pd)
-{
-	unsigned long seq, depth, i;
-	bool held;
-
-	do {
-		while ((seq = READ_ONCE(t->seq)) & 1)
-			cpu_relax();
-		smp_rmb();
-		held = READ_ONCE(t->pd) == pd || READ_ONCE(t->pd_next) == pd;
-		depth = min_t(unsigned long, READ_ONCE(t->depth), COS_INV_DEPTH_MAX);
-		for (i = 0; !held && i < depth; i++)
-			held = READ_ONCE(t->inv[i].pd) == pd;
-		smp_rmb();
-	} while (READ_ONCE(t->seq) != seq);
-	return held;
-}
-
-static bool cos_pd_held(struct cos_sys *sys, const struct cos_pd *pd)
-{
-	unsigned int i;
-
-	smp_mb();	/* our stores (who is in which PD) before the reads */
-	for (i = 0; i < COS_MAX_THDS; i++)
-		if (sys->thds[i] && cos_thd_holds(sys->thds[i], pd))
-			return true;
-	return false;
-}
-
-static void cos_pd_free(struct cos_sys *sys, struct cos_pd *pd)
-{
-	cos_pd_release(sys, pd);
-	kfree(pd);
-}
-
-/* R2: free every retired PD no thread holds. sys->lock held. */
-void cos_pd_free_retired(struct cos_sys *sys)
-{
-	struct cos_pd *pd, *tmp;
-
-	list_for_each_entry_safe(pd, tmp, &sys->retired, retired) {
-		if (cos_pd_held(sys, pd))
-			continue;
-		list_del(&pd->retired);
-		cos_pd_free(sys, pd);
-		atomic64_inc(&cos_stats.pds_freed_late);
-	}
-}
-
-static void cos_pd_retire(struct cos_sys *sys, struct cos_pd *pd)
-{
-	pd->members = 0;
-	list_add(&pd->retired, &sys->retired);
-}
-
-/* ---- leaving a PD (R4) --------------------------------------------------- */
-
-#define COS_SCAN_MAX	(64 * 1024)	/* stack bytes cos_thd_may_leave reads */
-
-/*
- * May @thd, stopped in the kernel (thd->hw), go from @from to @to? Only if
- * no direct call into a component @from maps and @to does not is live:
- * ip and stack in one component, and no stack word up to the first
- * unmapped page (at most COS_SCAN_MAX bytes) pointing into such a
- * component. Conservative: a word that merely looks like such an address
- * keeps the thread where it is until the word is gone.
- */
-static bool cos_thd_may_leave(struct cos_thd *thd, struct cos_pd *from,
-			      struct cos_pd *to)
-{
-	DECLARE_BITMAP(lost, COS_MAX_COMPS);
-	struct cos_sys *sys = thd->sys;
-	unsigned int shift = cos_slot_shift(), i;
-	unsigned long ip = thd->hw.ip, sp = thd->hw.sp, va;
-	struct cos_comp *c;
-
-	if (ip >> shift != sp >> shift || ip >> shift >= COS_MAX_COMPS)
-		return false;
-	c = READ_ONCE(sys->by_slot[array_index_nospec(ip >> shift, COS_MAX_COMPS)]);
-	if (!c)
-		return false;
-	bitmap_zero(lost, COS_MAX_COMPS);
-	for (i = 0; i < COS_MAX_COMPS; i++) {
-		struct cos_comp *m = READ_ONCE(sys->by_slot[i]);
-
-		if (m && cos_pd_maps(from, m) && !cos_pd_maps(to, m))
-			__set_bit(i, lost);
-	}
-	if (bitmap_empty(lost, COS_MAX_COMPS))
-		return true;
-	if (test_bit(ip >> shift, lost))
-		return false;
-	for (va = sp & ~7UL; va < (sp & ~7UL) + COS_SCAN_MAX && va < c->end;) {
-		u64 *pte = cos_pt_lookup(NULL, c->pt_root, va);
-		unsigned long *w, *e;
-
-		if (!pte || !(*pte & _PAGE_PRESENT))
-			break;
-		w = (unsigned long *)((char *)__va(*pte & PTE_PFN_MASK) +
-				      offset_in_page(va));
-		e = (unsigned long *)((char *)__va(*pte & PTE_PFN_MASK) + PAGE_SIZE);
-		for (; w < e; w++, va += sizeof(*w)) {
-			unsigned long s = *w >> shift;	/* the component's word */
-
-			if (s < COS_MAX_COMPS &&
-			    test_bit(array_index_nospec(s, COS_MAX_COMPS), lost))
-				return false;
-		}
-	}
-	return true;
-}
-
-/*
- * R4: the PD @thd is to run in now: its component's current PD unless
- * the thread may not leave the one it is in. Inside the caller's seq.
- */
-static struct cos_pd *cos_thd_settle(struct cos_thd *thd)
-{
-	struct cos_pd *pd = thd->pd, *now;
-
-	now = READ_ONCE(cos_thd_running_comp(thd)->pd);
-	if (likely(pd == now))
-		return pd;
-	/* Not into a PD a split is deciding about: what may_leave checks
-	 * against could lose an entry under us (see cos_pd_split). */
-	if (pd && (READ_ONCE(now->shrinking) || !cos_thd_may_leave(thd, pd, now))) {
-		atomic64_inc(&cos_stats.pd_stays);
-		return pd;
-	}
-	return now;
-}
-
-static void cos_thd_load_pd(struct cos_thd *thd, struct cos_pd *pd)
-{
-	cos_cr3_load(pd->pa);
-	thd->pd = pd;
-}
-
-/*
- * Entering @thd (run loop, interrupts off): apply what the slow paths
- * left for this entry, settle (R4), load CR3. pd and CR3 change together
- * inside the seq, and the component's PD is read inside it too, so a
- * split that finds the thread not holding a PD knows it never will.
- */
-void cos_thd_enter_pd(struct cos_thd *thd)
-{
-	struct cos_pd *pd;
-
-	cos_thd_seq_begin(thd);
-	if (thd->pd_next) {
-		thd->pd = thd->pd_next;
-		thd->pd_next = NULL;
-	}
-	if (thd->pd_fresh) {	/* a fresh entry: no direct call is live */
-		pd = READ_ONCE(thd->comp->pd);
-		thd->pd_fresh = false;
-	} else {
-		pd = cos_thd_settle(thd);
-	}
-	cos_thd_load_pd(thd, pd);
-	cos_thd_seq_end(thd);
-}
 
 /*
  * IPI callback: a CPU running a thread of ours flushes its TLB (reloading
@@ -238,17 +67,14 @@ void cos_thd_enter_pd(struct cos_thd *thd)
  */
 static void cos_pd_resync(void *unused)
 {
-	struct cos_cpu *c = this_cpu_ptr(&cos_cpu);
-	struct cos_thd *thd = c->thd;
+	struct cos_kcpu *k = this_cpu_ptr(&cos_kcpu);
+	struct cos_thd *thd = k->thd;
 	unsigned long cr3;
 
-	if (!c->linux_cr3 || !thd)
+	if (!cos_cr3_pd_loaded(smp_processor_id()) || !thd)
 		return;		/* Linux's CR3: nothing of ours here */
-	if (c->exited) {
-		cos_thd_seq_begin(thd);
-		cos_thd_load_pd(thd, cos_thd_settle(thd));
-		cos_thd_seq_end(thd);
-	}
+	if (k->handling_irq)
+		cos_thd_resettle(thd);
 	cr3 = __read_cr3();
 	write_cr3(cr3);		/* flush, whether or not the PD changed */
 }
@@ -265,12 +91,10 @@ static void cos_pd_resync_all(struct cos_sys *sys)
 
 	smp_mb();	/* the page-table stores before the looks */
 	cpumask_clear(sys->resync);
-	for_each_online_cpu(cpu) {
-		struct cos_cpu *c = per_cpu_ptr(&cos_cpu, cpu);
-
-		if (READ_ONCE(c->linux_cr3) && READ_ONCE(c->sys) == sys)
+	for_each_online_cpu(cpu)
+		if (cos_cr3_pd_loaded(cpu) &&
+		    READ_ONCE(per_cpu_ptr(&cos_kcpu, cpu)->sys) == sys)
 			cpumask_set_cpu(cpu, sys->resync);
-	}
 	if (!cpumask_empty(sys->resync))
 		on_each_cpu_mask(sys->resync, cos_pd_resync, NULL, true);
 }
@@ -329,17 +153,6 @@ static bool cos_pd_merge_forbidden(struct cos_sys *sys, struct cos_pd *p,
 	return false;
 }
 
-/* Add every member of @pd to @to. */
-static void cos_pd_add_members(struct cos_sys *sys, struct cos_pd *to,
-			       struct cos_pd *pd)
-{
-	unsigned int i;
-
-	for (i = 0; i < COS_MAX_COMPS; i++)
-		if (sys->comps[i] && sys->comps[i]->pd == pd)
-			cos_pd_add(to, sys->comps[i]);
-}
-
 static int cos_pd_merge(struct cos_sys *sys, struct cos_comp *c0,
 			struct cos_comp *c1)
 {
@@ -392,16 +205,9 @@ static int cos_pd_split(struct cos_sys *sys, struct cos_comp *c, bool reuse)
 
 	if (old->members == 1)
 		return -EALREADY;
-	pd = kzalloc(sizeof(*pd), GFP_KERNEL_ACCOUNT);
-	if (!pd)
-		return -ENOMEM;
-	err = cos_pd_init(sys, pd);
-	if (err) {
-		kfree(pd);
-		return err;
-	}
-	cos_pd_add(pd, c);
-	pd->members = 1;
+	pd = cos_pd_create(sys, c);
+	if (IS_ERR(pd))
+		return PTR_ERR(pd);
 	/*
 	 * R5: every entry between c and the others back to the stubs
 	 * *before* c's new PD is published: a thread that enters c in it
@@ -462,21 +268,6 @@ undo:
 	cos_pd_retire(sys, pd);		/* R2: freed below unless held */
 	atomic64_inc(&cos_stats.pd_split_undos);
 	return err;
-}
-
-/* A component goes away (nothing runs): out of its PD, freed if last. */
-void cos_pd_leave(struct cos_sys *sys, struct cos_comp *comp)
-{
-	struct cos_pd *pd = comp->pd;
-
-	if (!pd)
-		return;
-	comp->pd = NULL;
-	if (--pd->members) {
-		WRITE_ONCE(pd->pgd[comp->slot], 0);
-		return;
-	}
-	cos_pd_free(sys, pd);
 }
 
 long cos_ioctl_pd(struct cos_sys *sys, void __user *arg)

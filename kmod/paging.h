@@ -1,7 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * paging.h - page tables of a component slot and top-level pages of PDs.
- * Callers hold sys->lock for anything that allocates or frees.
+ * paging.h - the geometry of the user half and the page tables under one
+ * component slot (paging.c); top-level pages are pd.h's.
+ *
+ * Locking: sys->lock for anything that allocates or frees. Tables only
+ * ever gain entries while a system runs (threads map stacks and argument
+ * pages then); entries go away only with their component, when nothing
+ * runs, or as poisoned leaves (cos_pt_poison_sweep, before a RUN, no
+ * thread running). A lookup without @sys (no allocation) may run on any
+ * CPU.
  */
 #ifndef COS_PAGING_H
 #define COS_PAGING_H
@@ -9,8 +16,12 @@
 #include <asm/pgtable_types.h>
 
 struct cos_sys;
-struct cos_pd;
-struct cos_comp;
+
+/* Geometry: 4- or 5-level paging, the span of a slot, the end of what
+ * may be mapped (keeps sysret's RCX canonical). */
+unsigned int cos_paging_levels(void);
+unsigned int cos_slot_shift(void);
+unsigned long cos_user_va_end(void);
 
 /* Non-leaf entries: permissions are decided at the leaf. */
 #define COS_PT_TABLE_FLAGS (_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED)
@@ -32,12 +43,5 @@ u64 cos_pte_flags(u32 prot);
 void *cos_pt_map_page(struct cos_sys *sys, u64 *root, unsigned long va, u32 prot);
 int cos_pte_install(u64 *pte, void *page, u64 flags);
 unsigned long cos_pt_poison_sweep(u64 *root);
-
-int cos_pd_init(struct cos_sys *sys, struct cos_pd *pd);
-void cos_pd_add(struct cos_pd *pd, struct cos_comp *comp);
-void cos_pd_release(struct cos_sys *sys, struct cos_pd *pd);
-int cos_pd_clone(struct cos_sys *sys, const struct cos_pd *from,
-		 struct cos_pd *to);
-unsigned long cos_pd_pa(const struct cos_pd *pd);
 
 #endif

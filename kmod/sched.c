@@ -28,6 +28,12 @@
 #include <linux/nospec.h>
 #include "sys.h"
 #include "stats.h"
+#include "comp.h"
+#include "thd.h"
+#include "sched.h"
+#include "run.h"
+#include "paging.h"
+#include "args.h"
 
 static void cos_sched_kick(struct cos_sched *s)
 {
@@ -314,7 +320,7 @@ static long cos_sched_op_switch(struct cos_sys *sys, struct cos_thd **thd,
 	if (id >= COS_MAX_THDS)
 		return -ENOENT;
 	next = smp_load_acquire(&sys->thds[array_index_nospec(id, COS_MAX_THDS)]);
-	if (!next || next->state == COS_THD_FREE)
+	if (!next || next->state == COS_THD_RECYCLED)
 		return -ENOENT;
 	if (next->state != COS_THD_LIVE)
 		return -ESRCH;
@@ -402,7 +408,7 @@ static long cos_sched_op_thd_create(struct cos_sys *sys, unsigned long comp_id,
 	}
 	err = cos_thd_stack_map(sys, comp, thd, &top);
 	if (err) {
-		cos_thd_free(thd);
+		cos_thd_recycle(thd);
 		goto out;
 	}
 	thd->hw.sp = top;
@@ -431,7 +437,7 @@ static long cos_sched_op_thd_destroy(struct cos_sys *sys, struct cos_thd *self,
 	err = -EBUSY;
 	if (t == self || t == sys->sched.thd || atomic_read(&t->running))
 		goto out;
-	cos_thd_free(t);
+	cos_thd_recycle(t);
 	err = 0;
 out:
 	mutex_unlock(&sys->lock);

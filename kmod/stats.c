@@ -45,6 +45,9 @@ static int cos_stats_show(struct seq_file *m, void *v)
 	for (i = 1; i < COS_EXIT_REASONS; i++)
 		seq_printf(m, "exit_%s %lld\n", cos_exit_names[i],
 			   atomic64_read(&cos_stats.exits[i]));
+	for (i = 1; i < COS_FP_NR; i++)
+		seq_printf(m, "fastpath_refused_%s %lld\n", cos_fp_check_name(i),
+			   atomic64_read(&cos_stats.fp_refused[i]));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(cos_stats);

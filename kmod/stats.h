@@ -9,6 +9,7 @@
 
 #include <linux/atomic.h>
 #include "uapi/cos.h"
+#include "fastpath.h"
 
 #define COS_EXIT_REASONS	(COS_EXIT_MCE + 1)
 
@@ -24,6 +25,8 @@ struct cos_stats {
 	atomic64_t upcalls;		/* preemptions for the scheduler */
 	atomic64_t poisoned;		/* poisoned pages taken out of components */
 	atomic64_t exits[COS_EXIT_REASONS];
+	atomic64_t fp_refused[COS_FP_NR];	/* ops fastpath.S passed on, by
+						 * the check that failed */
 };
 
 extern struct cos_stats cos_stats;

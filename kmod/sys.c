@@ -13,6 +13,11 @@
 #include "stats.h"
 #include "io.h"
 #include "paging.h"
+#include "comp.h"
+#include "thd.h"
+#include "pd.h"
+#include "sched.h"
+#include "counters.h"
 
 unsigned int cos_max_pages = 16384;
 module_param_named(max_pages, cos_max_pages, uint, 0644);
@@ -159,7 +164,7 @@ struct cos_thd *cos_thd_get(struct cos_sys *sys, unsigned long id)
 	if (id >= COS_MAX_THDS)
 		return NULL;
 	thd = sys->thds[array_index_nospec(id, COS_MAX_THDS)];
-	if (!thd || thd->state == COS_THD_FREE)
+	if (!thd || thd->state == COS_THD_RECYCLED)
 		return NULL;
 	return thd;
 }

@@ -10,7 +10,12 @@
 #include "sys.h"
 #include "stats.h"
 #include "paging.h"
-#include "fpu.h"
+#include "comp.h"
+#include "thd.h"
+#include "pd.h"
+#include "args.h"
+#include "sched.h"
+#include "ustate.h"
 
 /*
  * The lower-bound benchmark's machinery (COS_THD_BENCH_LB, COS_OP_BENCH_LB)
@@ -94,8 +99,8 @@ static int cos_thd_bench_init(struct cos_sys *sys, struct cos_thd *thd,
 		kfree(b);
 		return err;
 	}
-	b->cr3[0] = cos_pd_pa(comp->pd);
-	b->cr3[1] = cos_pd_pa(&b->twin);
+	b->cr3[0] = comp->pd->pa;
+	b->cr3[1] = b->twin.pa;
 	thd->bench = b;
 	sys->nr_bench++;
 	return 0;
@@ -105,7 +110,7 @@ static void cos_thd_bench_release(struct cos_sys *sys, struct cos_thd *thd)
 {
 	if (!thd->bench)
 		return;
-	cos_pd_release(sys, &thd->bench->twin);
+	cos_pd_fini(sys, &thd->bench->twin);
 	kfree(thd->bench);
 	thd->bench = NULL;
 	sys->nr_bench--;
@@ -129,7 +134,7 @@ struct cos_thd *cos_thd_new(struct cos_sys *sys, struct cos_comp *comp,
 		if (!sys->thds[id]) {
 			if (free_id == COS_MAX_THDS)
 				free_id = id;
-		} else if (sys->thds[id]->state == COS_THD_FREE &&
+		} else if (sys->thds[id]->state == COS_THD_RECYCLED &&
 			   !sys->thds[id]->bench) {
 			thd = sys->thds[id];
 			break;
@@ -193,7 +198,7 @@ out_fpu:
 	cos_fpu_free(thd);
 out_free:
 	if (sys->thds[thd->id] == thd) {	/* a reused one stays free */
-		thd->state = COS_THD_FREE;
+		thd->state = COS_THD_RECYCLED;
 		thd->flags = 0;
 	} else {
 		kfree(thd);
@@ -228,9 +233,9 @@ int cos_thd_stack_map(struct cos_sys *sys, struct cos_comp *comp,
 
 /*
  * Destroy a thread that does not run and is on no CPU: it becomes
- * COS_THD_FREE for cos_thd_new. It holds no PD any more (mpd.c).
+ * COS_THD_RECYCLED for cos_thd_new. It holds no PD any more (mpd.c).
  */
-void cos_thd_free(struct cos_thd *thd)
+void cos_thd_recycle(struct cos_thd *thd)
 {
 	cos_thd_seq_begin(thd);
 	thd->pd = NULL;
@@ -241,7 +246,7 @@ void cos_thd_free(struct cos_thd *thd)
 	cos_fpu_free(thd);
 	/* a bench twin stays until the system ends (cos_thd_destroy) */
 	thd->flags = 0;
-	thd->state = COS_THD_FREE;
+	thd->state = COS_THD_RECYCLED;
 }
 
 /*
@@ -258,7 +263,7 @@ static void cos_thd_unnew(struct cos_sys *sys, struct cos_thd *thd, bool fresh)
 		cos_args_unmap_thd(sys, thd);
 		cos_thd_destroy(thd);
 	} else {
-		cos_thd_free(thd);
+		cos_thd_recycle(thd);
 	}
 }
 

@@ -39,6 +39,20 @@ run_tap() {	# run_tap PROG [ARGS...]
 	fi
 }
 
+# Every fast-path precondition the tests make fail (fastpath.h) was
+# counted by the slow path, which agreed with the assembly on each (a
+# disagreement is a kernel WARNING, which fails the guest run). The
+# FSGSBASE checks cannot fail on this CPU.
+fastpath_refusals_seen() {	# fastpath_refusals_seen CHECK...
+	local f=/sys/kernel/debug/cos/stats c n ok=1
+	for c in "$@"; do
+		n=$(awk -v k="fastpath_refused_$c" '$1 == k { print $2 }' $f)
+		echo "# fastpath_refused_$c ${n:-missing}"
+		[ -n "$n" ] && [ "$n" -gt 0 ] || ok=0
+	done
+	echo $ok
+}
+
 stats_zero() {
 	local f=/sys/kernel/debug/cos/stats
 	[ -r $f ] && grep -q '^systems 0$' $f && grep -q '^threads 0$' $f &&
@@ -62,8 +76,13 @@ main)
 	result $(modinfo -p cos.ko | grep -q '^max_pages:' && echo 1 || echo 0) "module parameters documented in modinfo"
 	for t in cos_abi cos_null cos_faults cos_inv cos_iface cos_sys cos_mpd cos_mpd_stress cos_sched cos_io_abi cos_io cos_io_drain cos_host cos_fuzz; do run_tap $t; done
 	run_tap cos_bench_lb		# bench=0: the machinery is out of reach
+	result $(fastpath_refusals_seen INV_CALLER INV_CAP INV_DEPTH INV_FPU \
+		RET_HOME RET_HANDLER RET_FPU LB_THREAD | tail -n 1) \
+		"the slow path saw each fast-path precondition fail, and agreed with fastpath.S"
 	rmmod cos && insmod cos.ko bench=1
 	run_tap cos_bench_lb		# bench=1: only its own threads, no MPD
+	result $(fastpath_refusals_seen LB_DEPTH | tail -n 1) \
+		"... and a benchmark thread's op away from depth 0"
 	result $(stats_zero && echo 1 || echo 0) "no system, thread or page left after all tests"
 	result $(rmmod cos && echo 1 || echo 0) "clean unload after the tests"
 	result $([ ! -e /dev/cos ] && echo 1 || echo 0) "/dev/cos gone after unload"

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * fpu.c - per-activation FPU states of COS_THD_FPU threads (see fpu.h).
+ * ustate.c - the user CPU state of an activation: FS/GS base and PKRU
+ * of every thread, the per-activation FPU states of COS_THD_FPU threads
+ * (ustate.h).
  */
 #include <linux/slab.h>
 #include <linux/mm.h>
@@ -9,8 +11,60 @@
 #include <asm/fpu/xcr.h>
 #include <asm/cpufeature.h>
 #include <asm/processor.h>
-#include "sys.h"
-#include "fpu.h"
+#include <asm/fsgsbase.h>
+#include <asm/special_insns.h>
+#include <asm/msr.h>
+#include "thd.h"
+#include "ustate.h"
+
+/* ---- FS base, GS base, PKRU ------------------------------------------- */
+
+void cos_ustate_reset(struct cos_thd *thd)
+{
+	thd->fs_base = 0;
+	thd->pkru = 0;
+	if (thd->flags & COS_THD_FPU)
+		cos_fpu_reset(thd, thd->depth);
+}
+
+/*
+ * Into the registers at every entry into component mode (interrupts
+ * off): @thd's FS base and PKRU (thd, or the frames of inv.c), and the
+ * kernel's GS base @gs. Whatever a component did to these registers never
+ * reaches another activation: fastpath.S does the same for the
+ * invocations it handles.
+ */
+void cos_ustate_load(struct cos_thd *thd, unsigned long gs)
+{
+	bool fsgsbase = cpu_feature_enabled(X86_FEATURE_FSGSBASE);
+
+	if (fsgsbase)
+		wrfsbase(thd->fs_base);
+	else
+		wrmsrl(MSR_FS_BASE, thd->fs_base);
+	/* The user GS base, inactive while in the kernel: with FSGSBASE the
+	 * way Linux writes it (swapgs, wrgsbase, swapgs; interrupts are
+	 * off, and a paranoid NMI entry copes with either GS), else the MSR. */
+	if (fsgsbase)
+		asm volatile("swapgs; wrgsbase %0; swapgs" : : "r"(gs) : "memory");
+	else
+		wrmsrl(MSR_KERNEL_GS_BASE, gs);
+	if (cpu_feature_enabled(X86_FEATURE_OSPKE) && rdpkru() != thd->pkru)
+		wrpkru(thd->pkru);	/* a write costs more than a read */
+}
+
+/* ... and back into @thd at every exit (interrupts off). */
+void cos_ustate_save(struct cos_thd *thd)
+{
+	if (cpu_feature_enabled(X86_FEATURE_FSGSBASE))
+		thd->fs_base = rdfsbase();
+	else
+		rdmsrl(MSR_FS_BASE, thd->fs_base);
+	if (cpu_feature_enabled(X86_FEATURE_OSPKE))
+		thd->pkru = rdpkru();
+}
+
+/* ---- FPU states ----------------------------------------------------- */
 
 /* The user state components we switch: x87, SSE, AVX, AVX-512. */
 #define COS_XFEATURES	(BIT_ULL(0) | BIT_ULL(1) | BIT_ULL(2) | \
