@@ -10,17 +10,16 @@
 
 void cos_hijack_offsets(void);
 
+#define HW(sym, mem)	OFFSET(COS_HW_##sym, cos_hw_regs, mem);
+#define CPU(sym, mem)	OFFSET(COS_CPU_##sym, cos_cpu, mem);
+
 void cos_hijack_offsets(void)
 {
-	COMMENT("struct cos_hw_regs: the order the entry code pushes");
-	OFFSET(COS_HW_R15, cos_hw_regs, r15);
-	OFFSET(COS_HW_VECTOR, cos_hw_regs, vector);
-	OFFSET(COS_HW_RIP, cos_hw_regs, ip);
+	COMMENT("struct cos_hw_regs: the order the entry code pushes (I8)");
+	HW(R15, r15) HW(VECTOR, vector) HW(RIP, ip)
 	DEFINE(COS_HW_SIZE, sizeof(struct cos_hw_regs));
 	BLANK();
 
 	COMMENT("struct cos_cpu: per CPU, through %gs after swapgs");
-	OFFSET(COS_CPU_REGS_END, cos_cpu, regs_end);
-	OFFSET(COS_CPU_HOST_RSP, cos_cpu, host_rsp);
-	OFFSET(COS_CPU_SCRATCH, cos_cpu, scratch);
+	CPU(REGS_END, regs_end) CPU(HOST_RSP, host_rsp) CPU(SCRATCH, scratch)
 }

@@ -17,73 +17,49 @@
 
 void cos_kmod_offsets(void);
 
+/* One line per struct: FIELD(asm name, member), prefixed per struct. */
+#define THD(sym, mem)	OFFSET(COS_THD_##sym, cos_thd, mem);
+#define FR(sym, mem)	OFFSET(COS_FR_##sym, cos_inv_frame, mem);
+#define COMP(sym, mem)	OFFSET(COS_COMP_##sym, cos_comp, mem);
+#define CAP(sym, mem)	OFFSET(COS_CAP_##sym, cos_cap, mem);
+#define KCPU(sym, mem)	OFFSET(COS_KCPU_##sym, cos_kcpu, mem);
+#define FP(name, op, what) DEFINE(COS_FP_##name, COS_FP_##name);
+
 void cos_kmod_offsets(void)
 {
 	COMMENT("struct cos_thd");
-	OFFSET(COS_THD_COMP, cos_thd, comp);
-	OFFSET(COS_THD_DEPTH, cos_thd, depth);
-	OFFSET(COS_THD_ID, cos_thd, id);
-	OFFSET(COS_THD_HANDLERS, cos_thd, handlers);
-	OFFSET(COS_THD_PD, cos_thd, pd);
-	OFFSET(COS_THD_SEQ, cos_thd, seq);
-	OFFSET(COS_THD_FLAGS, cos_thd, flags);
-	OFFSET(COS_THD_BENCH, cos_thd, bench);
-	OFFSET(COS_THD_INV, cos_thd, inv);
+	THD(COMP, comp) THD(DEPTH, depth) THD(ID, id) THD(HANDLERS, handlers)
+	THD(PD, pd) THD(SEQ, seq) THD(FLAGS, flags) THD(BENCH, bench)
+	THD(INV, inv)
 	BLANK();
 
-	COMMENT("struct cos_inv_frame");
-	OFFSET(COS_FR_COMP, cos_inv_frame, comp);
-	OFFSET(COS_FR_IP, cos_inv_frame, ip);
-	OFFSET(COS_FR_SP, cos_inv_frame, sp);
-	OFFSET(COS_FR_FLAGS, cos_inv_frame, flags);
-	OFFSET(COS_FR_BX, cos_inv_frame, bx);
-	OFFSET(COS_FR_BP, cos_inv_frame, bp);
-	OFFSET(COS_FR_R12, cos_inv_frame, r12);
-	OFFSET(COS_FR_R13, cos_inv_frame, r13);
-	OFFSET(COS_FR_R14, cos_inv_frame, r14);
-	OFFSET(COS_FR_R15, cos_inv_frame, r15);
-	OFFSET(COS_FR_PD, cos_inv_frame, pd);
-	OFFSET(COS_FR_FS, cos_inv_frame, fs_base);
-	OFFSET(COS_FR_PKRU, cos_inv_frame, pkru);
+	COMMENT("struct cos_inv_frame: what COS_OP_INVOKE saves of the caller");
+	FR(COMP, comp) FR(IP, ip) FR(SP, sp) FR(FLAGS, flags) FR(BX, bx)
+	FR(BP, bp) FR(R12, r12) FR(R13, r13) FR(R14, r14) FR(R15, r15)
+	FR(PD, pd) FR(FS, fs_base) FR(PKRU, pkru)
 	DEFINE(COS_FR_SIZE, sizeof(struct cos_inv_frame));
 	BLANK();
 
-	COMMENT("struct cos_bench_lb");
+	COMMENT("struct cos_comp, struct cos_pd, struct cos_bench_lb");
+	COMP(PD, pd) COMP(CAPS, caps) COMP(NR_CAPS, nr_caps) COMP(ID, id)
+	COMP(BASE, base) COMP(END, end)
+	OFFSET(COS_PD_PA, cos_pd, pa);
 	OFFSET(COS_LB_CR3, cos_bench_lb, cr3);
 	BLANK();
 
-	COMMENT("struct cos_comp");
-	OFFSET(COS_COMP_PD, cos_comp, pd);
-	OFFSET(COS_COMP_CAPS, cos_comp, caps);
-	OFFSET(COS_COMP_NR_CAPS, cos_comp, nr_caps);
-	OFFSET(COS_COMP_ID, cos_comp, id);
-	OFFSET(COS_COMP_BASE, cos_comp, base);
-	OFFSET(COS_COMP_END, cos_comp, end);
-	BLANK();
-
-	COMMENT("struct cos_pd");
-	OFFSET(COS_PD_PA, cos_pd, pa);
-	BLANK();
-
 	COMMENT("struct cos_cap: an entry of comp->caps, 5 words (lea x5)");
-	OFFSET(COS_CAP_SERVER, cos_cap, server);
-	OFFSET(COS_CAP_ENTRY, cos_cap, entry);
-	OFFSET(COS_CAP_INVOCATIONS, cos_cap, invocations);
+	CAP(SERVER, server) CAP(ENTRY, entry) CAP(INVOCATIONS, invocations)
 	DEFINE(COS_CAP_WORDS, sizeof(struct cos_cap) / 8);
 	BLANK();
 
 	COMMENT("per CPU: kmod's struct cos_kcpu, hijack's struct cos_cpu");
-	OFFSET(COS_KCPU_THD, cos_kcpu, thd);
-	OFFSET(COS_KCPU_USER_GS, cos_kcpu, user_gs);
-	OFFSET(COS_KCPU_SCRATCH, cos_kcpu, scratch);
-	OFFSET(COS_KCPU_REFUSAL, cos_kcpu, refusal);
+	KCPU(THD, thd) KCPU(USER_GS, user_gs) KCPU(SCRATCH, scratch)
+	KCPU(REFUSAL, refusal)
 	OFFSET(COS_HJ_CR3_BITS, cos_cpu, cr3_bits);
 	BLANK();
 
 	COMMENT("the fast path's preconditions (fastpath.h)");
-#define COS_FP_DEFINE(name, op, what) DEFINE(COS_FP_##name, COS_FP_##name);
-	COS_FP_CHECKS(COS_FP_DEFINE)
-#undef COS_FP_DEFINE
+	COS_FP_CHECKS(FP)
 	BLANK();
 
 	COMMENT("bits of struct cos_thd.flags (uapi)");
