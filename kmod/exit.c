@@ -95,10 +95,10 @@ void cos_exit_fault(struct cos_run_ctx *ctx, struct cos_run *run,
 }
 
 /*
- * A machine check Linux queued recovery for (run.c, cos_enter_once): report where
- * it hit, and have the system's next RUN take the poisoned page out
- * (cos_sys_mce_sweep). The thread stays where it was: not a fault of its
- * own, nothing is unwound.
+ * A machine check Linux queued recovery for (run.c, cos_enter_once):
+ * report where it hit, and have the system's next RUN take the poisoned
+ * page out (cos_sys_mce_sweep). The thread stays where it was: not a
+ * fault of its own, nothing is unwound.
  */
 void cos_exit_mce(struct cos_run_ctx *ctx, struct cos_run *run)
 {

@@ -30,7 +30,7 @@
  *      slow path and the fast path can take turns on one thread.
  *  F6. thd->seq is odd while thd->pd, thd->depth or a frame's pd change
  *      and until CR3 holds the new PD; the lock prefix makes the odd
- *      value visible before anything else (mpd.c, cos_thd_holds).
+ *      value visible before anything else (pd.c, cos_thd_holds).
  *  F5. The caller is thd->comp only if the syscall came from its code;
  *      from a server function called directly inside one PD, the slow
  *      path finds the caller by the ip (cos_thd_running_comp).

@@ -118,7 +118,7 @@ int cos_inv_return(struct cos_thd *thd, unsigned long ret0, unsigned long ret1)
 	r->r14 = f->r14;
 	r->r15 = f->r15;
 	thd->fs_base = f->fs_base;	/* the caller's own, and its FPU */
-	thd->pkru = f->pkru;		/* state at thd->depth (fpu.c) */
+	thd->pkru = f->pkru;		/* state at thd->depth (ustate.c) */
 	thd->comp = f->comp;
 	/* The activation that ended may have been a fault handler's; the
 	 * ones below it, handlers or not, go on (fastpath.S returns only

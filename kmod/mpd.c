@@ -22,7 +22,7 @@
  *      as it is while a thread runs in it or an invocation frame will
  *      return to it, and is freed once none does (cos_pd_free_retired,
  *      after every operation). Which PDs a thread holds is read from
- *      another CPU with its seq count (cos_thd_holds).
+ *      another CPU with its seq count (pd.c, cos_thd_holds).
  *  R3. A retired PD maps, with every component it maps, that component's
  *      whole current PD (a merge adds the new members' entries to every
  *      retired PD that maps one of them). So a thread in a retired PD

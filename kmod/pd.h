@@ -14,7 +14,7 @@
  * may ask). Entries are added with WRITE_ONCE, so a thread on another CPU
  * running in the PD sees either page table, never a torn entry; which
  * PDs a thread holds is read from another CPU with the thread's seq count
- * (thd.h, cos_thd_holds). The fast path reads pd->pa (asm-offsets.c).
+ * (pd.c, cos_thd_holds). The fast path reads pd->pa (asm-offsets.c).
  */
 #ifndef COS_PD_H
 #define COS_PD_H

@@ -112,7 +112,7 @@ void cos_sys_page_free(struct cos_sys *sys, void *page)
 }
 
 /*
- * After a COS_EXIT_MCE (run.c), Linux's recovery ran when that RUN
+ * After a COS_EXIT_MCE (exit.c), Linux's recovery ran when that RUN
  * returned to the host: memory_failure() marked the page poisoned. Before
  * the next RUN, take every poisoned page out of the components' tables, so
  * that touching it again is a contained #PF, not another machine check.
