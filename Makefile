@@ -14,15 +14,19 @@ KDIR ?= /usr/src/linux-headers-$(KVER)
 
 CC ?= cc
 CFLAGS := -O2 -g -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE
-CPPFLAGS := -Ikmod/uapi -Iuserlib/libcos -Iuserlib/rt
+# What libcos and the component runtime share (cos_stacks.h, cos_names.h)
+# is in userlib/include, on both include paths.
+CPPFLAGS := -Ikmod/uapi -Iuserlib/libcos -Iuserlib/include
 
 # Components: freestanding, no FPU/SSE, position independent, flat binary.
 COMP_CFLAGS := -O2 -std=gnu11 -Wall -Wextra -Werror -ffreestanding -fpie -mno-red-zone \
 	-fno-stack-protector -fno-asynchronous-unwind-tables -mgeneral-regs-only \
-	-fno-builtin -Icomponents/bare -Icomponents/interfaces -Iuserlib/rt -Ikmod/uapi
+	-fno-builtin -Icomponents/bare -Icomponents/interfaces -Iuserlib/rt -Iuserlib/include -Ikmod/uapi
 
 LIBCOS := $(BUILD)/libcos.a
 COS := $(BUILD)/cos
+UAPI_H := $(wildcard kmod/uapi/*.h)
+SHARED_H := $(wildcard userlib/include/*.h)
 COMPONENTS := $(patsubst components/%/,$(BUILD)/components/%.elf,$(filter-out components/bare/ components/interfaces/ components/systems/,$(wildcard components/*/)))
 TESTS := $(patsubst selftests/%.c,$(BUILD)/selftests/%,$(wildcard selftests/cos_*.c))
 UNIT_TESTS := $(BUILD)/unit/rt_test $(BUILD)/unit/elf_test
@@ -50,18 +54,18 @@ module:
 
 user: $(LIBCOS) $(COS)
 
-$(BUILD)/libcos/%.o: userlib/libcos/%.c userlib/libcos/*.h userlib/rt/cos_stacks.h userlib/rt/cos_names.h kmod/uapi/cos.h
+$(BUILD)/libcos/%.o: userlib/libcos/%.c userlib/libcos/*.h $(SHARED_H) $(UAPI_H)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
 $(LIBCOS): $(BUILD)/libcos/libcos.o $(BUILD)/libcos/elf.o $(BUILD)/libcos/sysdesc.o
 	$(AR) rcs $@ $^
 
-$(BUILD)/cli/%.o: userlib/cli/%.c userlib/libcos/*.h kmod/uapi/cos.h
+$(BUILD)/cli/%.o: userlib/cli/%.c userlib/libcos/*.h $(UAPI_H)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
-$(BUILD)/cli/%.o: userlib/cli/%.S userlib/libcos/snippet.h kmod/uapi/cos.h
+$(BUILD)/cli/%.o: userlib/cli/%.S userlib/libcos/snippet.h $(UAPI_H)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -c $< -o $@
 
@@ -73,11 +77,11 @@ components: $(COMPONENTS)
 RT_OBJS := $(patsubst userlib/rt/%.c,$(BUILD)/rt/%.o,$(wildcard userlib/rt/*.c)) \
 	$(patsubst userlib/rt/%.S,$(BUILD)/rt/%.o,$(wildcard userlib/rt/*.S))
 
-$(BUILD)/rt/%.o: userlib/rt/%.c userlib/rt/*.h components/interfaces/printer.h kmod/uapi/cos.h
+$(BUILD)/rt/%.o: userlib/rt/%.c userlib/rt/*.h $(SHARED_H) components/interfaces/printer.h $(UAPI_H)
 	@mkdir -p $(dir $@)
 	$(CC) $(COMP_CFLAGS) -c $< -o $@
 
-$(BUILD)/rt/%.o: userlib/rt/%.S userlib/rt/*.h kmod/uapi/cos.h
+$(BUILD)/rt/%.o: userlib/rt/%.S userlib/rt/*.h $(SHARED_H) $(UAPI_H)
 	@mkdir -p $(dir $@)
 	$(CC) $(COMP_CFLAGS) -c $< -o $@
 
@@ -87,7 +91,7 @@ COMP_LDFLAGS := -nostdlib -static-pie -Wl,--no-dynamic-linker \
 	-Wl,-z,separate-code -Wl,-z,max-page-size=4096 -Wl,-z,norelro \
 	-Wl,-z,now -Wl,-z,noexecstack -Wl,--build-id=none -e _start
 
-$(BUILD)/components/%.elf: components/%/*.c components/bare/* components/interfaces/*.h userlib/rt/*.h kmod/uapi/cos.h $(RT_OBJS)
+$(BUILD)/components/%.elf: components/%/*.c components/bare/* components/interfaces/*.h userlib/rt/*.h $(SHARED_H) $(UAPI_H) $(RT_OBJS)
 	@mkdir -p $(BUILD)/components/$*
 	$(CC) $(COMP_CFLAGS) -DCOS_COMP_NAME='"$*"' -c components/bare/crt.S -o $(BUILD)/components/$*/crt.o
 	$(CC) $(COMP_CFLAGS) -c $(filter components/$*/%.c,$^) -o $(BUILD)/components/$*/main.o
@@ -113,7 +117,7 @@ $(BUILD)/unit/elf_test: selftests/unit/elf_test.c selftests/harness.h $(LIBCOS) 
 $(BUILD)/unit/rt_test: selftests/unit/rt_test.c selftests/harness.h $(BUILD)/unit/rt.o $(LIBCOS)
 	$(CC) $(CPPFLAGS) -Iselftests $(CFLAGS) -Wno-format $< $(BUILD)/unit/rt.o $(LIBCOS) -o $@
 
-$(BUILD)/selftests/%.o: selftests/%.S userlib/libcos/snippet.h kmod/uapi/cos.h
+$(BUILD)/selftests/%.o: selftests/%.S userlib/libcos/snippet.h $(UAPI_H)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -c $< -o $@
 
