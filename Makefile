@@ -72,10 +72,13 @@ $(BUILD)/cli/%.o: userlib/cli/%.S userlib/libcos/snippet.h $(UAPI_H)
 $(COS): $(BUILD)/cli/cos.o $(BUILD)/cli/bench_snippets.o $(LIBCOS)
 	$(CC) $(CFLAGS) $^ -o $@
 
-components: $(COMPONENTS)
-
 RT_OBJS := $(patsubst userlib/rt/%.c,$(BUILD)/rt/%.o,$(wildcard userlib/rt/*.c)) \
 	$(patsubst userlib/rt/%.S,$(BUILD)/rt/%.o,$(wildcard userlib/rt/*.S))
+
+# The runtime's objects are named here, in an explicit rule, so that make
+# does not treat them as intermediates of the pattern rule below (deleted
+# after each build, then rebuilt, relinking every component each time).
+components: $(RT_OBJS) $(COMPONENTS)
 
 $(BUILD)/rt/%.o: userlib/rt/%.c userlib/rt/*.h $(SHARED_H) components/interfaces/printer.h $(UAPI_H)
 	@mkdir -p $(dir $@)
