@@ -25,6 +25,11 @@ COMP_CFLAGS := -O2 -std=gnu11 -Wall -Wextra -Werror -ffreestanding -fpie -mno-re
 
 LIBCOS := $(BUILD)/libcos.a
 COS := $(BUILD)/cos
+# The cos CLI: a file per command (userlib/cli/), with what it runs
+# beside it as it will be installed: build/libexec/cos/ (cli.h's layout).
+CLI_OBJS := $(patsubst userlib/cli/%.c,$(BUILD)/cli/%.o,$(wildcard userlib/cli/*.c)) \
+	$(BUILD)/cli/bench_snippets.o
+LIBEXEC := $(BUILD)/libexec/cos/cos-bench-io.sh $(BUILD)/libexec/cos/cos_ethpeer
 UAPI_H := $(wildcard kmod/uapi/*.h)
 SHARED_H := $(wildcard userlib/include/*.h)
 COMPONENTS := $(patsubst components/%/,$(BUILD)/components/%.elf,$(filter-out components/bare/ components/interfaces/ components/systems/,$(wildcard components/*/)))
@@ -52,7 +57,7 @@ module:
 		exit 2; fi
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 
-user: $(LIBCOS) $(COS)
+user: $(LIBCOS) $(COS) $(LIBEXEC)
 
 $(BUILD)/libcos/%.o: userlib/libcos/%.c userlib/libcos/*.h $(SHARED_H) $(UAPI_H)
 	@mkdir -p $(dir $@)
@@ -61,7 +66,7 @@ $(BUILD)/libcos/%.o: userlib/libcos/%.c userlib/libcos/*.h $(SHARED_H) $(UAPI_H)
 $(LIBCOS): $(BUILD)/libcos/libcos.o $(BUILD)/libcos/elf.o $(BUILD)/libcos/sysdesc.o
 	$(AR) rcs $@ $^
 
-$(BUILD)/cli/%.o: userlib/cli/%.c userlib/libcos/*.h $(UAPI_H)
+$(BUILD)/cli/%.o: userlib/cli/%.c userlib/cli/*.h userlib/libcos/*.h $(UAPI_H)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
@@ -69,8 +74,15 @@ $(BUILD)/cli/%.o: userlib/cli/%.S userlib/libcos/snippet.h $(UAPI_H)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -c $< -o $@
 
-$(COS): $(BUILD)/cli/cos.o $(BUILD)/cli/bench_snippets.o $(LIBCOS)
+$(COS): $(CLI_OBJS) $(LIBCOS)
 	$(CC) $(CFLAGS) $^ -o $@
+
+$(BUILD)/libexec/cos/cos-bench-io.sh: userlib/cli/cos-bench-io.sh
+	install -D -m 755 $< $@
+
+# cos bench io's Linux end of the frames (also a test helper, cos_io.sh)
+$(BUILD)/libexec/cos/cos_ethpeer: $(BUILD)/selftests/cos_ethpeer
+	install -D -m 755 $< $@
 
 RT_OBJS := $(patsubst userlib/rt/%.c,$(BUILD)/rt/%.o,$(wildcard userlib/rt/*.c)) \
 	$(patsubst userlib/rt/%.S,$(BUILD)/rt/%.o,$(wildcard userlib/rt/*.S))
@@ -149,5 +161,5 @@ vm-shell: deps
 
 clean:
 	@if [ -d "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
-	rm -rf $(BUILD)/libcos $(BUILD)/cli $(BUILD)/components $(BUILD)/selftests \
-		$(LIBCOS) $(COS)
+	rm -rf $(BUILD)/libcos $(BUILD)/cli $(BUILD)/libexec $(BUILD)/components \
+		$(BUILD)/selftests $(BUILD)/rt $(BUILD)/unit $(LIBCOS) $(COS)
