@@ -151,8 +151,11 @@ static int sd_statement(struct cos_sysdesc *sd, char **w, int n, int line,
 		}
 		c->img = sd_open_elf(sd, c, w[2]);
 		if (!c->img)
-			return sd_fail(err, errlen, f, line, "cannot read %s: %s", w[2],
-				       strerror(errno ? errno : EIO));
+			return sd_fail(err, errlen, f, line, "cannot read %s: %s%s%s%s", w[2],
+				       strerror(errno ? errno : EIO),
+				       sd->comp_dir[0] && w[2][0] != '/' ? " (nor in " : "",
+				       w[2][0] != '/' ? sd->comp_dir : "",
+				       sd->comp_dir[0] && w[2][0] != '/' ? ")" : "");
 		sd->ncomps++;
 		if (cos_elf_parse(c->img, c->len, c->path, &c->elf, cerr, sizeof(cerr)))
 			return sd_fail(err, errlen, f, line, "%s", cerr);
