@@ -36,7 +36,8 @@ COMPONENTS := $(patsubst components/%/,$(BUILD)/components/%.elf,$(filter-out co
 TESTS := $(patsubst selftests/%.c,$(BUILD)/selftests/%,$(wildcard selftests/cos_*.c))
 UNIT_TESTS := $(BUILD)/unit/rt_test $(BUILD)/unit/elf_test
 
-.PHONY: all module user components tests deps check demo bench vm-shell clean help
+.PHONY: all module user components tests deps check demo bench vm-shell clean help \
+	install uninstall
 .DEFAULT_GOAL := all
 
 all: module user components tests
@@ -48,8 +49,13 @@ help:
 	@echo "make demo       deps + build + boot a guest, load cos.ko, run a component"
 	@echo "make bench      deps + build + benchmarks in a guest (and with -icount)"
 	@echo "make vm-shell   an interactive guest shell at this checkout"
+	@echo "make install    the module (modules_install), cos, components, systems"
+	@echo "                and cos bench io's helpers under PREFIX (README: Installing)"
+	@echo "make uninstall  remove what make install put there"
 	@echo "make clean      remove build products"
 	@echo "variables: KDIR=<kernel build dir>  VM_ARGS='<run-vm.sh options>'"
+	@echo "           PREFIX=/usr/local  DESTDIR=<staging root>  INSTALL_MODULE=0|1"
+	@echo "           DEPMOD=<depmod, or true to skip it>"
 
 module:
 	@if [ ! -d "$(KDIR)" ]; then \
@@ -139,6 +145,50 @@ $(BUILD)/selftests/%.o: selftests/%.S userlib/libcos/snippet.h $(UAPI_H)
 $(BUILD)/selftests/%: selftests/%.c selftests/*.h $(LIBCOS) selftests/snippets.S
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -Iselftests $(CFLAGS) $< selftests/snippets.S $(LIBCOS) -o $@
+
+# make install: the cos CLI, its components, system descriptions and
+# helpers under PREFIX (the layout of userlib/cli/cli.h), the module with
+# the kernel's modules_install into DESTDIR/lib/modules/RELEASE/extra/.
+# INSTALL_MODULE=0 leaves the module out; DEPMOD=true skips depmod (for a
+# staging DESTDIR: selftests/install-test.sh).
+PREFIX ?= /usr/local
+DESTDIR ?=
+INSTALL_MODULE ?= 1
+DEPMOD ?=
+bindir := $(PREFIX)/bin
+compdir := $(PREFIX)/lib/cos/components
+sysdir := $(PREFIX)/share/cos/systems
+libexecdir := $(PREFIX)/libexec/cos
+SYSTEMS := $(wildcard components/systems/*.sys)
+# the release cos.ko was built for: where modules_install put it
+MOD_RELEASE = $(shell modinfo -F vermagic cos.ko 2>/dev/null | cut -d' ' -f1)
+
+install: user components $(if $(filter 1,$(INSTALL_MODULE)),module)
+	install -d $(DESTDIR)$(bindir) $(DESTDIR)$(compdir) $(DESTDIR)$(sysdir) \
+		$(DESTDIR)$(libexecdir)
+	install -m 755 $(COS) $(DESTDIR)$(bindir)/cos
+	install -m 644 $(COMPONENTS) $(DESTDIR)$(compdir)/
+	install -m 644 $(SYSTEMS) $(DESTDIR)$(sysdir)/
+	install -m 755 $(LIBEXEC) $(DESTDIR)$(libexecdir)/
+ifeq ($(INSTALL_MODULE),1)
+	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_PATH=$(DESTDIR) \
+		$(if $(DEPMOD),DEPMOD=$(DEPMOD)) modules_install
+endif
+
+uninstall:
+	rm -f $(DESTDIR)$(bindir)/cos \
+		$(addprefix $(DESTDIR)$(compdir)/,$(notdir $(COMPONENTS))) \
+		$(addprefix $(DESTDIR)$(sysdir)/,$(notdir $(SYSTEMS))) \
+		$(addprefix $(DESTDIR)$(libexecdir)/,$(notdir $(LIBEXEC)))
+	-rmdir $(DESTDIR)$(compdir) $(DESTDIR)$(PREFIX)/lib/cos $(DESTDIR)$(sysdir) \
+		$(DESTDIR)$(PREFIX)/share/cos $(DESTDIR)$(libexecdir) 2>/dev/null
+ifeq ($(INSTALL_MODULE),1)
+	@if [ -z "$(MOD_RELEASE)" ]; then \
+		echo "cos: no cos.ko here to tell which kernel's module to remove (INSTALL_MODULE=0 skips it)" >&2; \
+		exit 2; fi
+	rm -f $(DESTDIR)/lib/modules/$(MOD_RELEASE)/extra/cos.ko*
+	$(if $(DESTDIR),,$(or $(DEPMOD),depmod) -a $(MOD_RELEASE))
+endif
 
 deps:
 	@scripts/deps.sh
