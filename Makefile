@@ -131,7 +131,8 @@ $(BUILD)/unit/rt.o: userlib/rt/string.c userlib/rt/snprintf.c userlib/rt/cos_rt.
 	$(LD) -r $(BUILD)/unit/string.o $(BUILD)/unit/snprintf.o -o $(BUILD)/unit/rt-plain.o
 	objcopy --prefix-symbols=rt_ $(BUILD)/unit/rt-plain.o $@
 
-$(BUILD)/unit/elf_test: selftests/unit/elf_test.c selftests/harness.h $(LIBCOS) $(COMPONENTS)
+# it reads the built components: they must be there, not be older
+$(BUILD)/unit/elf_test: selftests/unit/elf_test.c selftests/harness.h $(LIBCOS) | $(COMPONENTS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -Iselftests $(CFLAGS) $< $(LIBCOS) -o $@
 
@@ -171,7 +172,7 @@ install: user components $(if $(filter 1,$(INSTALL_MODULE)),module)
 	install -m 644 $(SYSTEMS) $(DESTDIR)$(sysdir)/
 	install -m 755 $(LIBEXEC) $(DESTDIR)$(libexecdir)/
 ifeq ($(INSTALL_MODULE),1)
-	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_PATH=$(DESTDIR) \
+	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_PATH=$(abspath $(DESTDIR)) \
 		$(if $(DEPMOD),DEPMOD=$(DEPMOD)) modules_install
 endif
 
