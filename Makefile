@@ -14,20 +14,30 @@ KDIR ?= /usr/src/linux-headers-$(KVER)
 
 CC ?= cc
 CFLAGS := -O2 -g -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE
-CPPFLAGS := -Ikmod/uapi -Iuserlib/libcos -Iuserlib/rt
+# What libcos and the component runtime share (cos_stacks.h, cos_names.h)
+# is in userlib/include, on both include paths.
+CPPFLAGS := -Ikmod/uapi -Iuserlib/libcos -Iuserlib/include
 
 # Components: freestanding, no FPU/SSE, position independent, flat binary.
 COMP_CFLAGS := -O2 -std=gnu11 -Wall -Wextra -Werror -ffreestanding -fpie -mno-red-zone \
 	-fno-stack-protector -fno-asynchronous-unwind-tables -mgeneral-regs-only \
-	-fno-builtin -Icomponents/bare -Icomponents/interfaces -Iuserlib/rt -Ikmod/uapi
+	-fno-builtin -Icomponents/bare -Icomponents/interfaces -Iuserlib/rt -Iuserlib/include -Ikmod/uapi
 
 LIBCOS := $(BUILD)/libcos.a
 COS := $(BUILD)/cos
+# The cos CLI: a file per command (userlib/cli/), with what it runs
+# beside it as it will be installed: build/libexec/cos/ (cli.h's layout).
+CLI_OBJS := $(patsubst userlib/cli/%.c,$(BUILD)/cli/%.o,$(wildcard userlib/cli/*.c)) \
+	$(BUILD)/cli/bench_snippets.o
+LIBEXEC := $(BUILD)/libexec/cos/cos-bench-io.sh $(BUILD)/libexec/cos/cos_ethpeer
+UAPI_H := $(wildcard kmod/uapi/*.h)
+SHARED_H := $(wildcard userlib/include/*.h)
 COMPONENTS := $(patsubst components/%/,$(BUILD)/components/%.elf,$(filter-out components/bare/ components/interfaces/ components/systems/,$(wildcard components/*/)))
 TESTS := $(patsubst selftests/%.c,$(BUILD)/selftests/%,$(wildcard selftests/cos_*.c))
 UNIT_TESTS := $(BUILD)/unit/rt_test $(BUILD)/unit/elf_test
 
-.PHONY: all module user components tests deps check demo bench vm-shell clean help
+.PHONY: all module user components tests deps check demo bench vm-shell clean help \
+	install uninstall
 .DEFAULT_GOAL := all
 
 all: module user components tests
@@ -39,8 +49,13 @@ help:
 	@echo "make demo       deps + build + boot a guest, load cos.ko, run a component"
 	@echo "make bench      deps + build + benchmarks in a guest (and with -icount)"
 	@echo "make vm-shell   an interactive guest shell at this checkout"
+	@echo "make install    the module (modules_install), cos, components, systems"
+	@echo "                and cos bench io's helpers under PREFIX (README: Installing)"
+	@echo "make uninstall  remove what make install put there"
 	@echo "make clean      remove build products"
 	@echo "variables: KDIR=<kernel build dir>  VM_ARGS='<run-vm.sh options>'"
+	@echo "           PREFIX=/usr/local  DESTDIR=<staging root>  INSTALL_MODULE=0|1"
+	@echo "           DEPMOD=<depmod, or true to skip it>"
 
 module:
 	@if [ ! -d "$(KDIR)" ]; then \
@@ -48,36 +63,46 @@ module:
 		exit 2; fi
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 
-user: $(LIBCOS) $(COS)
+user: $(LIBCOS) $(COS) $(LIBEXEC)
 
-$(BUILD)/libcos/%.o: userlib/libcos/%.c userlib/libcos/*.h userlib/rt/cos_stacks.h userlib/rt/cos_names.h kmod/uapi/cos.h
+$(BUILD)/libcos/%.o: userlib/libcos/%.c userlib/libcos/*.h $(SHARED_H) $(UAPI_H)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
 $(LIBCOS): $(BUILD)/libcos/libcos.o $(BUILD)/libcos/elf.o $(BUILD)/libcos/sysdesc.o
 	$(AR) rcs $@ $^
 
-$(BUILD)/cli/%.o: userlib/cli/%.c userlib/libcos/*.h kmod/uapi/cos.h
+$(BUILD)/cli/%.o: userlib/cli/%.c userlib/cli/*.h userlib/libcos/*.h $(UAPI_H)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
-$(BUILD)/cli/%.o: userlib/cli/%.S userlib/libcos/snippet.h kmod/uapi/cos.h
+$(BUILD)/cli/%.o: userlib/cli/%.S userlib/libcos/snippet.h $(UAPI_H)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -c $< -o $@
 
-$(COS): $(BUILD)/cli/cos.o $(BUILD)/cli/bench_snippets.o $(LIBCOS)
+$(COS): $(CLI_OBJS) $(LIBCOS)
 	$(CC) $(CFLAGS) $^ -o $@
 
-components: $(COMPONENTS)
+$(BUILD)/libexec/cos/cos-bench-io.sh: userlib/cli/cos-bench-io.sh
+	install -D -m 755 $< $@
+
+# cos bench io's Linux end of the frames (also a test helper, cos_io.sh)
+$(BUILD)/libexec/cos/cos_ethpeer: $(BUILD)/selftests/cos_ethpeer
+	install -D -m 755 $< $@
 
 RT_OBJS := $(patsubst userlib/rt/%.c,$(BUILD)/rt/%.o,$(wildcard userlib/rt/*.c)) \
 	$(patsubst userlib/rt/%.S,$(BUILD)/rt/%.o,$(wildcard userlib/rt/*.S))
 
-$(BUILD)/rt/%.o: userlib/rt/%.c userlib/rt/*.h components/interfaces/printer.h kmod/uapi/cos.h
+# The runtime's objects are named here, in an explicit rule, so that make
+# does not treat them as intermediates of the pattern rule below (deleted
+# after each build, then rebuilt, relinking every component each time).
+components: $(RT_OBJS) $(COMPONENTS)
+
+$(BUILD)/rt/%.o: userlib/rt/%.c userlib/rt/*.h $(SHARED_H) components/interfaces/printer.h $(UAPI_H)
 	@mkdir -p $(dir $@)
 	$(CC) $(COMP_CFLAGS) -c $< -o $@
 
-$(BUILD)/rt/%.o: userlib/rt/%.S userlib/rt/*.h kmod/uapi/cos.h
+$(BUILD)/rt/%.o: userlib/rt/%.S userlib/rt/*.h $(SHARED_H) $(UAPI_H)
 	@mkdir -p $(dir $@)
 	$(CC) $(COMP_CFLAGS) -c $< -o $@
 
@@ -87,7 +112,7 @@ COMP_LDFLAGS := -nostdlib -static-pie -Wl,--no-dynamic-linker \
 	-Wl,-z,separate-code -Wl,-z,max-page-size=4096 -Wl,-z,norelro \
 	-Wl,-z,now -Wl,-z,noexecstack -Wl,--build-id=none -e _start
 
-$(BUILD)/components/%.elf: components/%/*.c components/bare/* components/interfaces/*.h userlib/rt/*.h kmod/uapi/cos.h $(RT_OBJS)
+$(BUILD)/components/%.elf: components/%/*.c components/bare/* components/interfaces/*.h userlib/rt/*.h $(SHARED_H) $(UAPI_H) $(RT_OBJS)
 	@mkdir -p $(BUILD)/components/$*
 	$(CC) $(COMP_CFLAGS) -DCOS_COMP_NAME='"$*"' -c components/bare/crt.S -o $(BUILD)/components/$*/crt.o
 	$(CC) $(COMP_CFLAGS) -c $(filter components/$*/%.c,$^) -o $(BUILD)/components/$*/main.o
@@ -106,20 +131,65 @@ $(BUILD)/unit/rt.o: userlib/rt/string.c userlib/rt/snprintf.c userlib/rt/cos_rt.
 	$(LD) -r $(BUILD)/unit/string.o $(BUILD)/unit/snprintf.o -o $(BUILD)/unit/rt-plain.o
 	objcopy --prefix-symbols=rt_ $(BUILD)/unit/rt-plain.o $@
 
-$(BUILD)/unit/elf_test: selftests/unit/elf_test.c selftests/harness.h $(LIBCOS) $(COMPONENTS)
+# it reads the built components: they must be there, not be older
+$(BUILD)/unit/elf_test: selftests/unit/elf_test.c selftests/harness.h $(LIBCOS) | $(COMPONENTS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -Iselftests $(CFLAGS) $< $(LIBCOS) -o $@
 
 $(BUILD)/unit/rt_test: selftests/unit/rt_test.c selftests/harness.h $(BUILD)/unit/rt.o $(LIBCOS)
 	$(CC) $(CPPFLAGS) -Iselftests $(CFLAGS) -Wno-format $< $(BUILD)/unit/rt.o $(LIBCOS) -o $@
 
-$(BUILD)/selftests/%.o: selftests/%.S userlib/libcos/snippet.h kmod/uapi/cos.h
+$(BUILD)/selftests/%.o: selftests/%.S userlib/libcos/snippet.h $(UAPI_H)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -c $< -o $@
 
 $(BUILD)/selftests/%: selftests/%.c selftests/*.h $(LIBCOS) selftests/snippets.S
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -Iselftests $(CFLAGS) $< selftests/snippets.S $(LIBCOS) -o $@
+
+# make install: the cos CLI, its components, system descriptions and
+# helpers under PREFIX (the layout of userlib/cli/cli.h), the module with
+# the kernel's modules_install into DESTDIR/lib/modules/RELEASE/extra/.
+# INSTALL_MODULE=0 leaves the module out; DEPMOD=true skips depmod (for a
+# staging DESTDIR: selftests/install-test.sh).
+PREFIX ?= /usr/local
+DESTDIR ?=
+INSTALL_MODULE ?= 1
+DEPMOD ?=
+bindir := $(PREFIX)/bin
+compdir := $(PREFIX)/lib/cos/components
+sysdir := $(PREFIX)/share/cos/systems
+libexecdir := $(PREFIX)/libexec/cos
+SYSTEMS := $(wildcard components/systems/*.sys)
+# the release cos.ko was built for: where modules_install put it
+MOD_RELEASE = $(shell modinfo -F vermagic cos.ko 2>/dev/null | cut -d' ' -f1)
+
+install: user components $(if $(filter 1,$(INSTALL_MODULE)),module)
+	install -d $(DESTDIR)$(bindir) $(DESTDIR)$(compdir) $(DESTDIR)$(sysdir) \
+		$(DESTDIR)$(libexecdir)
+	install -m 755 $(COS) $(DESTDIR)$(bindir)/cos
+	install -m 644 $(COMPONENTS) $(DESTDIR)$(compdir)/
+	install -m 644 $(SYSTEMS) $(DESTDIR)$(sysdir)/
+	install -m 755 $(LIBEXEC) $(DESTDIR)$(libexecdir)/
+ifeq ($(INSTALL_MODULE),1)
+	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_PATH=$(abspath $(DESTDIR)) \
+		$(if $(DEPMOD),DEPMOD=$(DEPMOD)) modules_install
+endif
+
+uninstall:
+	rm -f $(DESTDIR)$(bindir)/cos \
+		$(addprefix $(DESTDIR)$(compdir)/,$(notdir $(COMPONENTS))) \
+		$(addprefix $(DESTDIR)$(sysdir)/,$(notdir $(SYSTEMS))) \
+		$(addprefix $(DESTDIR)$(libexecdir)/,$(notdir $(LIBEXEC)))
+	-rmdir $(DESTDIR)$(compdir) $(DESTDIR)$(PREFIX)/lib/cos $(DESTDIR)$(sysdir) \
+		$(DESTDIR)$(PREFIX)/share/cos $(DESTDIR)$(libexecdir) 2>/dev/null
+ifeq ($(INSTALL_MODULE),1)
+	@if [ -z "$(MOD_RELEASE)" ]; then \
+		echo "cos: no cos.ko here to tell which kernel's module to remove (INSTALL_MODULE=0 skips it)" >&2; \
+		exit 2; fi
+	rm -f $(DESTDIR)/lib/modules/$(MOD_RELEASE)/extra/cos.ko*
+	$(if $(DESTDIR),,$(or $(DEPMOD),depmod) -a $(MOD_RELEASE))
+endif
 
 deps:
 	@scripts/deps.sh
@@ -142,5 +212,5 @@ vm-shell: deps
 
 clean:
 	@if [ -d "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
-	rm -rf $(BUILD)/libcos $(BUILD)/cli $(BUILD)/components $(BUILD)/selftests \
-		$(LIBCOS) $(COS)
+	rm -rf $(BUILD)/libcos $(BUILD)/cli $(BUILD)/libexec $(BUILD)/components \
+		$(BUILD)/selftests $(BUILD)/rt $(BUILD)/unit $(LIBCOS) $(COS)

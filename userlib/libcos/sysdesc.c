@@ -67,11 +67,14 @@ static void *sd_slurp(const char *path, size_t *len)
 	return buf;
 }
 
-/* FILE relative to the cwd, else to the description's directory. */
+/*
+ * FILE relative to the cwd, else to the description's directory, else
+ * (a relative FILE) by its last name in the components directory.
+ */
 static void *sd_open_elf(const struct cos_sysdesc *sd, struct cos_sd_comp *c,
 			 const char *file)
 {
-	const char *slash = strrchr(sd->file, '/');
+	const char *slash = strrchr(sd->file, '/'), *name = strrchr(file, '/');
 	void *img;
 
 	snprintf(c->path, sizeof(c->path), "%s", file);
@@ -86,6 +89,13 @@ static void *sd_open_elf(const struct cos_sysdesc *sd, struct cos_sd_comp *c,
 			return NULL;
 		snprintf(c->path, sizeof(c->path), "%s/%.200s", dir, file);
 		img = sd_slurp(c->path, &c->len);
+	}
+	name = name ? name + 1 : file;
+	if (!img && file[0] != '/' && sd->comp_dir[0]) {
+		int n = snprintf(c->path, sizeof(c->path), "%s/%s", sd->comp_dir, name);
+
+		if (n > 0 && (size_t)n < sizeof(c->path))
+			img = sd_slurp(c->path, &c->len);
 	}
 	return img;
 }
@@ -141,8 +151,11 @@ static int sd_statement(struct cos_sysdesc *sd, char **w, int n, int line,
 		}
 		c->img = sd_open_elf(sd, c, w[2]);
 		if (!c->img)
-			return sd_fail(err, errlen, f, line, "cannot read %s: %s", w[2],
-				       strerror(errno ? errno : EIO));
+			return sd_fail(err, errlen, f, line, "cannot read %s: %s%s%s%s", w[2],
+				       strerror(errno ? errno : EIO),
+				       sd->comp_dir[0] && w[2][0] != '/' ? " (nor in " : "",
+				       w[2][0] != '/' ? sd->comp_dir : "",
+				       sd->comp_dir[0] && w[2][0] != '/' ? ")" : "");
 		sd->ncomps++;
 		if (cos_elf_parse(c->img, c->len, c->path, &c->elf, cerr, sizeof(cerr)))
 			return sd_fail(err, errlen, f, line, "%s", cerr);
@@ -338,12 +351,22 @@ static int sd_any(const char *name, uint64_t value, void *arg)
 int cos_sd_parse(const char *path, struct cos_sysdesc *sd, char *err,
 		 size_t errlen)
 {
+	return cos_sd_parse_dir(path, NULL, sd, err, errlen);
+}
+
+int cos_sd_parse_dir(const char *path, const char *comp_dir,
+		     struct cos_sysdesc *sd, char *err, size_t errlen)
+{
 	char buf[1024];
 	FILE *f;
 	int line = 0, ret = 0, i;
 
 	memset(sd, 0, sizeof(*sd));
 	snprintf(sd->file, sizeof(sd->file), "%s", path);
+	if (comp_dir && strlen(comp_dir) >= sizeof(sd->comp_dir))
+		return sd_fail(err, errlen, path, 0, "components directory too long: %s",
+			       comp_dir);
+	snprintf(sd->comp_dir, sizeof(sd->comp_dir), "%s", comp_dir ? comp_dir : "");
 	f = fopen(path, "r");
 	if (!f)
 		return sd_fail(err, errlen, path, 0, "%s", strerror(errno));

@@ -35,7 +35,11 @@
  * component's variable before it is mapped.
  *
  * FILE is relative to the current directory, or else to the description's
- * own directory. Every component starts in a protection domain of its own.
+ * own directory, or else (with cos_sd_parse_dir) a relative FILE is taken
+ * by its last name from a components directory: `cos run` gives its own
+ * (build/components, or PREFIX/lib/cos/components installed), so that
+ * "component sched build/components/sched.elf" works from anywhere.
+ * Every component starts in a protection domain of its own.
  * Errors say "FILE:LINE: what" (or name the ELF file).
  *
  * Components are created in the order of their lines, so that they get
@@ -94,6 +98,7 @@ struct cos_sd_import {
 
 struct cos_sysdesc {
 	char file[512];
+	char comp_dir[512];		/* the last place for a FILE; "": none */
 	uint64_t pages;			/* 0: the module's default */
 	struct cos_sd_comp comps[COS_SD_MAX_COMPS];
 	int ncomps;
@@ -128,6 +133,10 @@ int cos_sd_set_io(struct cos_sysdesc *sd, int blk, const char *name, int vdev,
 /* Read and check @path, its ELF files and how they fit together. */
 int cos_sd_parse(const char *path, struct cos_sysdesc *sd, char *err,
 		 size_t errlen);
+/* The same, with @comp_dir (NULL: none) as the last place to find a
+ * relative component FILE in, by its last name. */
+int cos_sd_parse_dir(const char *path, const char *comp_dir,
+		     struct cos_sysdesc *sd, char *err, size_t errlen);
 /* Create it on @fd: components, capabilities, threads (ids in bare). */
 int cos_sd_load(int fd, struct cos_sysdesc *sd, char *err, size_t errlen);
 void cos_sd_free(struct cos_sysdesc *sd);
