@@ -112,12 +112,59 @@ COMP_LDFLAGS := -nostdlib -static-pie -Wl,--no-dynamic-linker \
 	-Wl,-z,separate-code -Wl,-z,max-page-size=4096 -Wl,-z,norelro \
 	-Wl,-z,now -Wl,-z,noexecstack -Wl,--build-id=none -e _start
 
-$(BUILD)/components/%.elf: components/%/*.c components/bare/* components/interfaces/*.h userlib/rt/*.h $(SHARED_H) $(UAPI_H) $(RT_OBJS)
+# A component is every .c file of its folder, each compiled on its own,
+# linked with the runtime. A component that needs a library names it in
+# COMP_LIBS_<name> and its include flags in COMP_CFLAGS_<name> (the tcp
+# component: lwIP, below).
+.SECONDEXPANSION:
+$(BUILD)/components/%.elf: components/%/*.c $$(wildcard components/$$*/*.h) components/bare/* \
+		components/interfaces/*.h userlib/rt/*.h $(SHARED_H) $(UAPI_H) $(RT_OBJS) \
+		$$(COMP_LIBS_$$*)
 	@mkdir -p $(BUILD)/components/$*
 	$(CC) $(COMP_CFLAGS) -DCOS_COMP_NAME='"$*"' -c components/bare/crt.S -o $(BUILD)/components/$*/crt.o
-	$(CC) $(COMP_CFLAGS) -c $(filter components/$*/%.c,$^) -o $(BUILD)/components/$*/main.o
+	@set -e; for f in $(filter components/$*/%.c,$^); do \
+		echo "$(CC) $(COMP_CFLAGS) $(COMP_CFLAGS_$*) -c $$f"; \
+		$(CC) $(COMP_CFLAGS) $(COMP_CFLAGS_$*) -c $$f \
+			-o $(BUILD)/components/$*/$$(basename $$f .c).o; done
 	$(CC) $(COMP_LDFLAGS) $(BUILD)/components/$*/crt.o \
-		$(BUILD)/components/$*/main.o $(RT_OBJS) -o $@
+		$(patsubst components/$*/%.c,$(BUILD)/components/$*/%.o,$(filter components/$*/%.c,$^)) \
+		$(COMP_LIBS_$*) $(RT_OBJS) -o $@
+
+# ---- lwIP (docs/net.md): Debian's source package, unpacked by make deps
+# into build/lwip/src (scripts/lwip.sh), built with the port of
+# userlib/lwip/ into one archive: NO_SYS, raw API, IPv4 TCP, freestanding
+# (no host header: -nostdinc, the compiler's own stddef/stdint/limits and
+# the port's string.h/stdlib.h).
+LWIP_DIR := $(BUILD)/lwip/src
+LWIP_LIB := $(BUILD)/lwip/liblwip.a
+LWIP_INC := -Iuserlib/lwip/include -I$(LWIP_DIR)/src/include
+LWIP_CORE := init def inet_chksum ip mem memp netif pbuf tcp tcp_in tcp_out timeouts \
+	ipv4/etharp ipv4/icmp ipv4/ip4 ipv4/ip4_addr
+LWIP_OBJS := $(patsubst %,$(BUILD)/lwip/obj/%.o,$(LWIP_CORE) ethernet) $(BUILD)/lwip/obj/port.o
+LWIP_CFLAGS := $(filter-out -I%,$(COMP_CFLAGS)) -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
+	-Iuserlib/lwip/libc $(LWIP_INC)
+LWIP_H := $(wildcard userlib/lwip/include/*.h userlib/lwip/include/arch/*.h userlib/lwip/libc/*.h)
+COMP_LIBS_tcp := $(LWIP_LIB)
+COMP_CFLAGS_tcp := $(LWIP_INC)
+
+$(LWIP_DIR)/src/core/tcp.c:
+	@echo "cos: lwIP's source is not unpacked in $(LWIP_DIR): run 'make deps'" >&2; exit 2
+
+$(BUILD)/lwip/obj/%.o: $(LWIP_DIR)/src/core/%.c $(LWIP_H) | $(LWIP_DIR)/src/core/tcp.c
+	@mkdir -p $(dir $@)
+	$(CC) $(LWIP_CFLAGS) -c $< -o $@
+
+$(BUILD)/lwip/obj/ethernet.o: $(LWIP_DIR)/src/netif/ethernet.c $(LWIP_H) | $(LWIP_DIR)/src/core/tcp.c
+	@mkdir -p $(dir $@)
+	$(CC) $(LWIP_CFLAGS) -c $< -o $@
+
+$(BUILD)/lwip/obj/port.o: userlib/lwip/port.c $(LWIP_H) userlib/rt/*.h $(UAPI_H) | $(LWIP_DIR)/src/core/tcp.c
+	@mkdir -p $(dir $@)
+	$(CC) $(COMP_CFLAGS) $(LWIP_INC) -c $< -o $@
+
+$(LWIP_LIB): $(LWIP_OBJS)
+	rm -f $@
+	$(AR) rcs $@ $^
 
 tests: $(TESTS) $(UNIT_TESTS)
 

@@ -18,7 +18,7 @@ set -euo pipefail
 # the host's root file system). Add new needs here (apache2, httperf, ...).
 DEPS_PACKAGES="gcc make binutils libc6-dev linux-headers-amd64 qemu-system-x86
 busybox-static cpio kmod xz-utils gzip util-linux procps iproute2 iputils-ping dmsetup ca-certificates
-socat"
+socat dpkg-dev debian-archive-keyring"
 
 export DEBIAN_FRONTEND=noninteractive
 export LC_ALL=C
@@ -202,3 +202,6 @@ if [ ! -f "$KROOT/boot/vmlinux-$KVER" ] && [ ! -f "$KROOT/boot/.no-pvh" ]; then
 		: >"$KROOT/boot/.no-pvh"
 	fi
 fi
+
+# ---- 6. lwIP's source package (the tcp component's stack; docs/net.md) ----
+"$REPO/scripts/lwip.sh"

@@ -170,6 +170,30 @@ static int sd_statement(struct cos_sysdesc *sd, char **w, int n, int line,
 		sd->comps[a].policy = 1;
 		return 0;
 	}
+	if (!strcmp(w[0], "config")) {
+		struct cos_sd_comp *c;
+		size_t used;
+		int i;
+
+		if (n < 3)
+			return sd_fail(err, errlen, f, line, "usage: config NAME WORD...");
+		a = sd_find(sd, w[1]);
+		if (a < 0)
+			return sd_fail(err, errlen, f, line, "unknown component %s", w[1]);
+		c = &sd->comps[a];
+		for (i = 2; i < n; i++) {
+			used = strlen(c->config);
+			if (used + !!used + strlen(w[i]) >= sizeof(c->config))
+				return sd_fail(err, errlen, f, line,
+					       "config of %s longer than %zu bytes", w[1],
+					       sizeof(c->config) - 1);
+			if (used)
+				c->config[used++] = ' ';
+			memcpy(c->config + used, w[i], strlen(w[i]) + 1);
+		}
+		c->config_line = line;
+		return 0;
+	}
 	if (!strcmp(w[0], "import") || !strcmp(w[0], "separate") ||
 	    !strcmp(w[0], "merge")) {
 		int imp = w[0][0] == 'i';
@@ -480,6 +504,24 @@ static int sd_write_names(const struct cos_sysdesc *sd, struct cos_sd_comp *c,
 	return 1;
 }
 
+/* The component's config words into its image (cos_config.h). */
+static int sd_write_config(const struct cos_sysdesc *sd, struct cos_sd_comp *c,
+			   char *err, size_t errlen)
+{
+	char *dst;
+
+	if (!c->config[0])
+		return 0;
+	dst = sd_image_data(c, COS_CONFIG_SYM, COS_CONFIG_MAX);
+	if (!dst)
+		return sd_fail(err, errlen, sd->file, c->config_line,
+			       "%s: no %s (%d bytes of initialised writable data) for its config",
+			       c->path, COS_CONFIG_SYM, COS_CONFIG_MAX);
+	memset(dst, 0, COS_CONFIG_MAX);
+	memcpy(dst, c->config, strlen(c->config));
+	return 0;
+}
+
 int cos_sd_set_io(struct cos_sysdesc *sd, int blk, const char *name, int vdev,
 		  const uint8_t *mac)
 {
@@ -559,6 +601,9 @@ int cos_sd_load(int fd, struct cos_sysdesc *sd, char *err, size_t errlen)
 		if (ret < 0)
 			return ret;
 		names |= ret;
+		ret = sd_write_config(sd, c, err, errlen);
+		if (ret)
+			return ret;
 		for (j = 0; j < sd->nios; j++) {
 			const char *sym = sd->ios[j].kind == COS_IO_BLK ? "cos_io_blk" :
 									"cos_io_net";

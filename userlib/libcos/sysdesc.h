@@ -21,6 +21,7 @@
  *	separate NAME NAME		never in one protection domain
  *	merge NAME NAME			start in one protection domain
  *	policy NAME			NAME may merge and split PDs
+ *	config NAME WORD...		configuration words for NAME (cos_config.h)
  *	net NAME [DEV]			attach NAME (which defines "long
  *					cos_io_net", the vnic) to the Linux
  *					network interface DEV (docs/io.md)
@@ -56,6 +57,7 @@
 #define LIBCOS_SYSDESC_H
 
 #include "libcos.h"
+#include "cos_config.h"
 
 #define COS_SD_MAX_COMPS	128
 #define COS_SD_MAX_IMPORTS	512
@@ -68,6 +70,8 @@ struct cos_sd_comp {
 	int line, slot;			/* slot -1: the next free one */
 	int stack_pages;		/* main stack; 0: the default (4) */
 	int policy;			/* may change PDs (COS_OP_PD) */
+	char config[COS_CONFIG_MAX];	/* its config words (cos_config.h) */
+	int config_line;
 	void *img;			/* the ELF file; cos_sd_load writes
 					 * the names table into it */
 	size_t len;

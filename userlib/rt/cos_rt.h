@@ -51,6 +51,13 @@ extern const char cos_comp_name[];
  */
 int printc(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/*
+ * The value of configuration word KEY=VALUE (the description's `config`
+ * lines, cos_config.h) copied into @buf: @buf, or NULL when there is no
+ * such word or its value does not fit in @len bytes with the NUL.
+ */
+const char *cos_config(const char *key, char *buf, size_t len);
+
 void cos_assert_fail(const char *expr, const char *file, int line)
 	__attribute__((noreturn));
 #define assert(x) \
