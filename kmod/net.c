@@ -73,6 +73,44 @@ static void cos_net_rx_push(struct cos_io *io, struct sk_buff *skb,
 	cos_io_event(io);
 }
 
+/*
+ * A component gets whole Ethernet frames with correct checksums, as a
+ * wire carries them: what the stack hands a device or GRO merged (a veth
+ * peer's TSO, a NIC's GRO) is cut into frames in software here, and a
+ * checksum left to hardware (CHECKSUM_PARTIAL) is filled in. BH context;
+ * @skb stays the caller's. Failures count as rx_errors.
+ */
+static void cos_net_rx_whole(struct cos_io *io, struct sk_buff *skb,
+			     unsigned int hlen)
+{
+	struct sk_buff *segs, *seg, *next;
+
+	if (likely(!skb_is_gso(skb))) {
+		if (skb->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(skb)) {
+			atomic64_inc(&io->rx_errors);
+			return;
+		}
+		cos_net_rx_push(io, skb, hlen);
+		return;
+	}
+	/* skb_gso_segment wants the data at the MAC header, as on transmit */
+	__skb_push(skb, hlen);
+	segs = skb_gso_segment(skb, 0);		/* no offloads: checksums too */
+	__skb_pull(skb, hlen);
+	if (IS_ERR_OR_NULL(segs)) {
+		atomic64_inc(&io->rx_errors);
+		return;
+	}
+	skb_list_walk_safe(segs, seg, next) {
+		skb_mark_not_on_list(seg);
+		if (seg->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(seg))
+			atomic64_inc(&io->rx_errors);
+		else
+			cos_net_rx_push(io, seg, 0);
+		consume_skb(seg);
+	}
+}
+
 static rx_handler_result_t cos_net_rx_handler(struct sk_buff **pskb)
 {
 	struct sk_buff *skb = *pskb;
@@ -85,9 +123,11 @@ static rx_handler_result_t cos_net_rx_handler(struct sk_buff **pskb)
 	mine = ether_addr_equal(eth->h_dest, io->mac);
 	if (!mine && !is_multicast_ether_addr(eth->h_dest))
 		return RX_HANDLER_PASS;		/* Linux's */
-	cos_net_rx_push(io, skb, skb->data - skb_mac_header(skb));
-	if (!mine)
-		return RX_HANDLER_PASS;		/* broadcasts: both */
+	if (!mine) {			/* broadcasts: both; Linux's untouched */
+		cos_net_rx_push(io, skb, skb->data - skb_mac_header(skb));
+		return RX_HANDLER_PASS;
+	}
+	cos_net_rx_whole(io, skb, skb->data - skb_mac_header(skb));
 	consume_skb(skb);
 	return RX_HANDLER_CONSUMED;
 }
@@ -99,7 +139,7 @@ static netdev_tx_t cos_vdev_xmit(struct sk_buff *skb, struct net_device *dev)
 	struct cos_io *io = *(struct cos_io **)netdev_priv(dev);
 
 	dev_sw_netstats_tx_add(dev, 1, skb->len);
-	cos_net_rx_push(io, skb, 0);
+	cos_net_rx_whole(io, skb, 0);
 	consume_skb(skb);
 	return NETDEV_TX_OK;
 }

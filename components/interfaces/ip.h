@@ -12,6 +12,7 @@
  *                   ns (0: none); -ENODEV no device
  *   ip_send(len)    the frame at the start of the argument region, to the
  *                   vNIC: 0 or vnic_send's error
+ *   ip_mac()        the vNIC's MAC (vnic_mac)
  *   ip_count(i)     IP_COUNT_UP frames passed up, IP_COUNT_DOWN passed
  *                   down, IP_COUNT_DROPPED dropped as malformed or not
  *                   IPv4/ARP; -EINVAL for another i
@@ -28,6 +29,7 @@
 #define IP_IFACE(FN)		\
 	FN(ip, recv, 1)		\
 	FN(ip, send, 1)		\
+	FN(ip, mac, 0)		\
 	FN(ip, count, 1)
 
 #endif

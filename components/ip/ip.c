@@ -63,6 +63,11 @@ long ip_send(long len)
 	return err;
 }
 
+long ip_mac(void)
+{
+	return vnic_mac();
+}
+
 long ip_count(long i)
 {
 	return i >= 0 && i < 3 ? (long)counts[i] : -EINVAL;

@@ -3,8 +3,8 @@
  * port.c - what lwIP needs of its platform in a cos component (docs/net.md):
  * the clock (sys_now, milliseconds of CLOCK_MONOTONIC from COS_OP_NOW),
  * diagnostics and assertions through the runtime, a random number for
- * initial sequence numbers and ports, and the one libc function the
- * runtime lacks (atoi).
+ * initial sequence numbers and ports. The libc functions lwIP calls
+ * (mem*, strlen, strncmp, atoi) are the runtime's (cos_rt.h).
  */
 #include "cos_rt.h"
 #include "cos_sched_ops.h"
@@ -47,17 +47,4 @@ unsigned int cos_lwip_rand(void)
 	s ^= s << 25;
 	s ^= s >> 27;
 	return (unsigned int)((s * 0x2545f4914f6cdd1dul) >> 32);
-}
-
-int atoi(const char *p)
-{
-	int n = 0, neg = 0;
-
-	while (*p == ' ' || (*p >= '\t' && *p <= '\r'))
-		p++;
-	if (*p == '-' || *p == '+')
-		neg = *p++ == '-';
-	while (*p >= '0' && *p <= '9')
-		n = n * 10 + (*p++ - '0');
-	return neg ? -n : n;
 }

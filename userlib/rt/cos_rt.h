@@ -26,6 +26,8 @@ size_t strnlen(const char *s, size_t max);
 int strcmp(const char *a, const char *b);
 int strncmp(const char *a, const char *b, size_t n);
 char *strchr(const char *s, int c);
+/* Decimal, after optional blanks and sign; stops at the first non-digit. */
+int atoi(const char *s);
 
 /*
  * vsnprintf/snprintf: %d %i %u %x %X %o %p %s %c %% with the flags '-',

@@ -97,3 +97,16 @@ char *strchr(const char *s, int c)
 			return NULL;
 	}
 }
+
+int atoi(const char *p)
+{
+	int n = 0, neg = 0;
+
+	while (*p == ' ' || (*p >= '\t' && *p <= '\r'))
+		p++;
+	if (*p == '-' || *p == '+')
+		neg = *p++ == '-';
+	while (*p >= '0' && *p <= '9')
+		n = n * 10 + (*p++ - '0');
+	return neg ? -n : n;
+}

@@ -1,0 +1,278 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * stack.c - lwIP in the tcp component (tcp_priv.h): its start, the one
+ * netif, the network thread and the timer thread.
+ *
+ * Configuration (the description's `config tcp ...` line, cos_config.h):
+ * ip=A.B.C.D/N (default 10.78.0.2/24, docs/net.md) and gw=A.B.C.D.
+ */
+#include "tcp_priv.h"
+#include "bare.h"
+#include "sched.h"
+#include "lock.h"
+#include "ip.h"
+#include "tblk.h"
+#include "evt.h"
+#include "lwip/init.h"
+#include "lwip/netif.h"
+#include "lwip/etharp.h"
+#include "lwip/timeouts.h"
+#include "lwip/stats.h"
+#include "netif/ethernet.h"
+
+COS_IFACE_CLIENT(IP_IFACE)
+COS_IFACE_CLIENT(SCHED_IFACE)
+COS_IFACE_CLIENT(LOCK_IFACE)
+COS_IFACE_CLIENT(TBLK_IFACE)
+COS_IFACE_CLIENT(EVT_IFACE)
+
+#define TCP_NET_PRIO	2
+#define TCP_TIMER_NS	(TCP_TMR_INTERVAL * 1000000ul)
+#define TCP_EVT_MAX	64
+
+unsigned long tcp_stats[NET_STAT_N];
+
+static struct cos_lock core;
+static struct netif nif;
+static int up;			/* 1 up, -1 failed for good */
+static long evt_q[TCP_EVT_MAX];
+static int evt_n;
+
+/* ---- the core lock ------------------------------------------------------- */
+
+/*
+ * The lock is allocated by the first thread to come (the network thread,
+ * or a caller of tcp_* that ran first): core_state 0 none yet, 1 being
+ * allocated (others yield), 2 ready, -1 failed.
+ */
+static int core_state;
+
+static int tcp_core_init(void)
+{
+	int s = 0;
+
+	if (__atomic_compare_exchange_n(&core_state, &s, 1, 0, __ATOMIC_ACQ_REL,
+					__ATOMIC_ACQUIRE)) {
+		long err = cos_lock_init(&core);
+
+		if (err)
+			printc("lock_alloc: %ld\n", err);
+		__atomic_store_n(&core_state, err ? -1 : 2, __ATOMIC_RELEASE);
+	}
+	while ((s = __atomic_load_n(&core_state, __ATOMIC_ACQUIRE)) == 1)
+		sched_yield();
+	return s == 2 ? 0 : -ENOMEM;
+}
+
+int tcp_lock(void)
+{
+	if (__builtin_expect(__atomic_load_n(&core_state, __ATOMIC_ACQUIRE) != 2, 0) &&
+	    tcp_core_init())
+		return -ENOMEM;
+	cos_lock_take(&core);
+	return 0;
+}
+
+void tcp_evt_later(long evt)
+{
+	int i;
+
+	if (evt < 0)
+		return;
+	for (i = 0; i < evt_n; i++)
+		if (evt_q[i] == evt)
+			return;
+	if (evt_n < TCP_EVT_MAX)
+		evt_q[evt_n++] = evt;
+	else
+		evt_trigger(evt);	/* rare: late, but never lost */
+}
+
+void tcp_unlock(void)
+{
+	long q[TCP_EVT_MAX];
+	int i, n = evt_n;
+
+	memcpy(q, evt_q, (unsigned long)n * sizeof(q[0]));
+	evt_n = 0;
+	cos_lock_release(&core);
+	for (i = 0; i < n; i++)
+		evt_trigger(q[i]);
+}
+
+/* ---- the netif --------------------------------------------------------- */
+
+/* A frame out: built in the calling thread's argument region, to ip. */
+static err_t tcp_linkoutput(struct netif *n, struct pbuf *p)
+{
+	(void)n;
+	if (p->tot_len > COS_ARG_SIZE)
+		return ERR_BUF;
+	pbuf_copy_partial(p, cos_args(), p->tot_len, 0);
+	return ip_send(p->tot_len) ? ERR_IF : ERR_OK;
+}
+
+static err_t tcp_netif_init(struct netif *n)
+{
+	long mac = ip_mac();
+	int i;
+
+	if (mac < 0)
+		return ERR_IF;
+	n->name[0] = 'c';
+	n->name[1] = 'o';
+	n->mtu = 1500;
+	n->hwaddr_len = ETH_HWADDR_LEN;
+	for (i = 0; i < ETH_HWADDR_LEN; i++)
+		n->hwaddr[i] = (u8_t)(mac >> (40 - 8 * i));
+	n->flags = NETIF_FLAG_BROADCAST | NETIF_FLAG_ETHARP | NETIF_FLAG_ETHERNET;
+	n->output = etharp_output;
+	n->linkoutput = tcp_linkoutput;
+	return ERR_OK;
+}
+
+/* "A.B.C.D" at @s into @a (network order); the rest of @s in *@end. */
+static int tcp_parse_addr(const char *s, ip4_addr_t *a, const char **end)
+{
+	unsigned long v = 0, part;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		if (*s < '0' || *s > '9')
+			return -EINVAL;
+		for (part = 0; *s >= '0' && *s <= '9' && part < 256; s++)
+			part = part * 10 + (unsigned long)(*s - '0');
+		if (part > 255 || (i < 3 && *s++ != '.'))
+			return -EINVAL;
+		v = v << 8 | part;
+	}
+	ip4_addr_set_u32(a, lwip_htonl((u32_t)v));
+	*end = s;
+	return 0;
+}
+
+static long tcp_config_addrs(ip4_addr_t *addr, ip4_addr_t *mask, ip4_addr_t *gw)
+{
+	char buf[32];
+	const char *s = cos_config("ip", buf, sizeof(buf)), *end;
+	long prefix = 24;
+
+	if (!s)
+		s = "10.78.0.2/24";
+	if (tcp_parse_addr(s, addr, &end))
+		goto bad;
+	if (*end == '/') {
+		prefix = atoi(end + 1);
+		if (prefix < 1 || prefix > 32)
+			goto bad;
+	} else if (*end) {
+		goto bad;
+	}
+	ip4_addr_set_u32(mask, lwip_htonl((u32_t)(0xfffffffful << (32 - prefix))));
+	ip4_addr_set_zero(gw);
+	s = cos_config("gw", buf, sizeof(buf));
+	if (s && (tcp_parse_addr(s, gw, &end) || *end))
+		goto bad;
+	return 0;
+bad:
+	printc("bad address in config: ip=%s gw=%s\n", cos_config("ip", buf, sizeof(buf)) ? buf : "",
+	       cos_config("gw", buf, sizeof(buf)) ? buf : "");
+	return -EINVAL;
+}
+
+long tcp_stack_up(void)
+{
+	ip4_addr_t addr, mask, gw;
+
+	if (up)
+		return up > 0 ? 0 : -ENETDOWN;
+	up = -1;
+	if (tcp_config_addrs(&addr, &mask, &gw))
+		return -ENETDOWN;
+	lwip_init();
+	if (!netif_add(&nif, &addr, &mask, &gw, NULL, tcp_netif_init, ethernet_input)) {
+		printc("no network device (ip_mac: %ld)\n", ip_mac());
+		return -ENETDOWN;
+	}
+	netif_set_default(&nif);
+	netif_set_up(&nif);
+	netif_set_link_up(&nif);
+	up = 1;
+	printc("up at %u.%u.%u.%u/%u, MAC %02x:%02x:%02x:%02x:%02x:%02x\n",
+	       ip4_addr1(&addr), ip4_addr2(&addr), ip4_addr3(&addr), ip4_addr4(&addr),
+	       32 - __builtin_ctz(lwip_ntohl(ip4_addr_get_u32(&mask))),
+	       nif.hwaddr[0], nif.hwaddr[1], nif.hwaddr[2], nif.hwaddr[3],
+	       nif.hwaddr[4], nif.hwaddr[5]);
+	return 0;
+}
+
+const ip4_addr_t *tcp_stack_addr(void)
+{
+	return netif_ip4_addr(&nif);
+}
+
+/* ---- the threads --------------------------------------------------------- */
+
+/* lwIP's timeouts every TCP_TMR_INTERVAL ms, blocked in tblk between. */
+static long tcp_timer_thread(long arg)
+{
+	long err;
+
+	(void)arg;
+	err = tblk_periodic((long)TCP_TIMER_NS);
+	if (err) {
+		printc("tblk_periodic: %ld\n", err);
+		return 1;
+	}
+	for (;;) {
+		tblk_wait_period();
+		cos_lock_take(&core);
+		sys_check_timeouts();
+		tcp_unlock();
+	}
+}
+
+/*
+ * The network thread: the description's `thread tcp`. Brings the stack
+ * up, starts the timer thread, then feeds lwIP every frame the ip
+ * component passes up, blocked in the vNIC while none comes.
+ */
+long cos_main(unsigned long base, unsigned long data)
+{
+	struct pbuf *p;
+	long n, err;
+
+	(void)base;
+	(void)data;
+	if (tcp_lock())
+		return 1;
+	err = tcp_stack_up();
+	tcp_unlock();
+	if (err)
+		return 1;
+	n = cos_thd_spawn(tcp_timer_thread, 0, TCP_NET_PRIO);
+	if (n < 0) {
+		printc("timer thread: %ld\n", n);
+		return 1;
+	}
+	for (;;) {
+		n = ip_recv(0);
+		if (n < 0) {
+			printc("device gone (%ld)\n", n);
+			return 0;
+		}
+		if (!n)
+			continue;
+		cos_lock_take(&core);
+		p = pbuf_alloc(PBUF_RAW, (u16_t)n, PBUF_POOL);
+		if (!p) {
+			tcp_stats[NET_STAT_RX_DROP]++;
+		} else {
+			pbuf_take(p, cos_args(), (u16_t)n);
+			tcp_stats[NET_STAT_RX_FRAMES]++;
+			if (nif.input(p, &nif) != ERR_OK)
+				pbuf_free(p);
+		}
+		tcp_unlock();
+	}
+}

@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tcpecho - a TCP echo service over fd (docs/net.md): every byte a client
+ * sends comes back, on port 7 or the description's `config tcpecho
+ * port=N`. One thread serves every connection from one wait set. A
+ * client that does not read gets no more than one argument region of
+ * its data held here: the service stops reading from it until that is
+ * sent, so its window closes and it alone waits.
+ */
+#include "cos_rt.h"
+#include "bare.h"
+#include "fd.h"
+
+COS_IFACE_CLIENT(FD_IFACE)
+
+#define FD_SLOTS	257	/* descriptors are 1 .. 256 (fd.c) */
+
+struct econn {
+	int open, eof;
+	unsigned int off, len;	/* bytes read and not yet written back */
+	char buf[COS_ARG_SIZE];
+};
+
+static struct econn conns[FD_SLOTS];
+static unsigned long served, bytes;
+
+static void echo_close(long fd)
+{
+	fd_close(fd);
+	conns[fd].open = 0;
+	served++;
+}
+
+/* Move what is pending and what can be read now; never blocks. */
+static void echo_serve(long fd)
+{
+	struct econn *c = &conns[fd];
+	char *a = cos_args();
+	long n, w;
+
+	for (;;) {
+		if (c->len) {
+			memcpy(a, c->buf + c->off, c->len);
+			w = fd_write(fd, c->len, FD_NONBLOCK);
+			if (w == -EAGAIN)
+				return;
+			if (w < 0)
+				goto out_close;
+			bytes += (unsigned long)w;
+			c->off += (unsigned int)w;
+			c->len -= (unsigned int)w;
+			if (c->len)
+				continue;
+		}
+		if (c->eof)
+			goto out_close;
+		n = fd_read(fd, COS_ARG_SIZE, FD_NONBLOCK);
+		if (n == -EAGAIN)
+			return;
+		if (n <= 0) {
+			if (n == 0)
+				fd_shutdown(fd);
+			goto out_close;
+		}
+		w = fd_write(fd, n, FD_NONBLOCK);
+		if (w == -EAGAIN)
+			w = 0;
+		if (w < 0)
+			goto out_close;
+		bytes += (unsigned long)w;
+		if (w < n) {	/* the rest waits for room */
+			memcpy(c->buf, a + w, (unsigned long)(n - w));
+			c->off = 0;
+			c->len = (unsigned int)(n - w);
+		}
+	}
+out_close:
+	echo_close(fd);
+}
+
+long cos_main(unsigned long base, unsigned long data)
+{
+	struct fd_ready ready[FD_WAIT_MAX];
+	long lfd, set = -1, n = 0, i, nfd, port = 7;
+	char buf[16];
+
+	(void)base;
+	(void)data;
+	if (cos_config("port", buf, sizeof(buf)))
+		port = atoi(buf);
+	lfd = fd_socket();
+	if (lfd < 0 || fd_bind(lfd, port) || (n = fd_listen(lfd, 64)) ||
+	    (set = fd_wset()) < 0 || fd_wadd(set, lfd)) {
+		printc("cannot listen on port %ld (%ld)\n", port, lfd < 0 ? lfd : n);
+		return 1;
+	}
+	printc("echo on port %ld\n", port);
+	for (;;) {
+		n = fd_wait(set, FD_WAIT_MAX, 0);
+		if (n < 0) {
+			printc("fd_wait: %ld\n", n);
+			return 1;
+		}
+		memcpy(ready, cos_args(), (unsigned long)n * sizeof(ready[0]));
+		for (i = 0; i < n; i++) {
+			if (ready[i].fd != lfd) {
+				if (ready[i].fd > 0 && ready[i].fd < FD_SLOTS && conns[ready[i].fd].open)
+					echo_serve(ready[i].fd);
+				continue;
+			}
+			while ((nfd = fd_accept(lfd, FD_NONBLOCK)) > 0) {
+				if (nfd >= FD_SLOTS || fd_wadd(set, nfd)) {
+					fd_close(nfd);
+					continue;
+				}
+				conns[nfd] = (struct econn){ .open = 1 };
+			}
+		}
+	}
+}
