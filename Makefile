@@ -138,7 +138,7 @@ $(BUILD)/components/%.elf: components/%/*.c $$(wildcard components/$$*/*.h) comp
 LWIP_DIR := $(BUILD)/lwip/src
 LWIP_LIB := $(BUILD)/lwip/liblwip.a
 LWIP_INC := -Iuserlib/lwip/include -I$(LWIP_DIR)/src/include
-LWIP_CORE := init def inet_chksum ip mem memp netif pbuf tcp tcp_in tcp_out timeouts \
+LWIP_CORE := init def inet_chksum ip mem memp netif pbuf stats tcp tcp_in tcp_out timeouts \
 	ipv4/etharp ipv4/icmp ipv4/ip4 ipv4/ip4_addr
 LWIP_OBJS := $(patsubst %,$(BUILD)/lwip/obj/%.o,$(LWIP_CORE) ethernet) $(BUILD)/lwip/obj/port.o
 LWIP_CFLAGS := $(filter-out -I%,$(COMP_CFLAGS)) -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
