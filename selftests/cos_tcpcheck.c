@@ -13,6 +13,21 @@
  *       connect, send without ever reading until the peer's window and
  *       ours are full, hold the connection SECS seconds, then reset it.
  *       Exit 0 if the connection was made.
+ *   cos_tcpcheck many ADDR PORT N SECS
+ *       open N connections at once and hold them SECS seconds without a
+ *       byte; prints how many were established, refused or reset (the
+ *       stack out of ids or pools), then closes them all.
+ *   cos_tcpcheck get ADDR PORT
+ *       connect and print what comes until the peer closes.
+ *   cos_tcpcheck junk IFACE MAC ADDR COUNT
+ *       COUNT malformed frames through an AF_PACKET socket on IFACE to the
+ *       stack at MAC/ADDR, of JUNK_KINDS kinds in turn (runts, truncated
+ *       and inconsistent IPv4 headers, bad IP and TCP checksums, bad TCP
+ *       header lengths, all TCP flags, stray RSTs and ACKs, fragments,
+ *       truncated ARP and ICMP, garbage), from IFACE's own addresses.
+ *   cos_tcpcheck synflood IFACE MAC ADDR PORT COUNT
+ *       COUNT SYNs to ADDR:PORT from addresses 10.78.0.100-249 that never
+ *       answer (spoofed), as fast as the socket takes them.
  *
  * Single-threaded, non-blocking sockets and poll(); a run that stalls
  * for 60 s fails with the progress it made.
@@ -30,6 +45,9 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+#include <net/if.h>
+#include <netpacket/packet.h>
+#include <sys/ioctl.h>
 
 #define STALL_S	60
 #define CHUNK	65536
@@ -94,7 +112,11 @@ static int open_conn(struct conn *c, const struct sockaddr_in *to, int idx, uint
 static int usage(void)
 {
 	fprintf(stderr, "usage: cos_tcpcheck echo ADDR PORT CONNS CONC BYTES\n"
-			"       cos_tcpcheck hold ADDR PORT SECS\n");
+			"       cos_tcpcheck hold ADDR PORT SECS\n"
+			"       cos_tcpcheck many ADDR PORT N SECS\n"
+			"       cos_tcpcheck get ADDR PORT\n"
+			"       cos_tcpcheck junk IFACE MAC ADDR COUNT\n"
+			"       cos_tcpcheck synflood IFACE MAC ADDR PORT COUNT\n");
 	return 2;
 }
 
@@ -263,6 +285,259 @@ static int run_hold(const struct sockaddr_in *to, int secs)
 	return 0;
 }
 
+static int run_many(const struct sockaddr_in *to, int n, int secs)
+{
+	int *fds = calloc((size_t)n, sizeof(int)), i, up = 0, refused = 0, err;
+	socklen_t l = sizeof(err);
+	char c;
+
+	if (!fds)
+		return 1;
+	for (i = 0; i < n; i++) {
+		fds[i] = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+		if (fds[i] < 0 || (connect(fds[i], (const struct sockaddr *)to, sizeof(*to)) &&
+				   errno != EINPROGRESS)) {
+			perror("many: connect");
+			return 1;
+		}
+	}
+	sleep((unsigned int)secs);
+	for (i = 0; i < n; i++) {
+		err = 0;
+		getsockopt(fds[i], SOL_SOCKET, SO_ERROR, &err, &l);
+		if (!err && (recv(fds[i], &c, 1, MSG_DONTWAIT) >= 0 || errno == EAGAIN))
+			up++;
+		else
+			refused++;
+		close(fds[i]);
+	}
+	printf("%d connections at once: %d held, %d refused or reset\n", n, up, refused);
+	return 0;
+}
+
+static int run_get(const struct sockaddr_in *to)
+{
+	char buf[4096];
+	ssize_t n;
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	if (fd < 0 || connect(fd, (const struct sockaddr *)to, sizeof(*to))) {
+		perror("get: connect");
+		return 1;
+	}
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		fwrite(buf, 1, (size_t)n, stdout);
+	close(fd);
+	return n < 0;
+}
+
+/* ---- raw frames ------------------------------------------------------------ */
+
+struct raw {
+	int fd;
+	struct sockaddr_ll to;
+	unsigned char mac[6], dmac[6];
+	uint32_t src, dst;		/* network order */
+};
+
+static int raw_open(struct raw *r, const char *ifname, const char *mac, const char *addr)
+{
+	struct ifreq ifr;
+
+	memset(r, 0, sizeof(*r));
+	if (sscanf(mac, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &r->dmac[0], &r->dmac[1], &r->dmac[2],
+		   &r->dmac[3], &r->dmac[4], &r->dmac[5]) != 6 ||
+	    inet_pton(AF_INET, addr, &r->dst) != 1)
+		return -1;
+	r->fd = socket(AF_PACKET, SOCK_RAW, htons(0x0003));
+	if (r->fd < 0) {
+		perror("socket(AF_PACKET)");
+		return -1;
+	}
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	if (ioctl(r->fd, SIOCGIFHWADDR, &ifr)) {
+		perror(ifname);
+		return -1;
+	}
+	memcpy(r->mac, ifr.ifr_hwaddr.sa_data, 6);
+	if (ioctl(r->fd, SIOCGIFADDR, &ifr)) {
+		perror(ifname);
+		return -1;
+	}
+	r->src = ((struct sockaddr_in *)&ifr.ifr_addr)->sin_addr.s_addr;
+	r->to.sll_family = AF_PACKET;
+	r->to.sll_ifindex = (int)if_nametoindex(ifname);
+	r->to.sll_halen = 6;
+	memcpy(r->to.sll_addr, r->dmac, 6);
+	return 0;
+}
+
+static uint16_t csum(const void *p, size_t n, uint32_t sum)
+{
+	const unsigned char *b = p;
+
+	for (; n > 1; n -= 2, b += 2)
+		sum += (uint32_t)b[0] << 8 | b[1];
+	if (n)
+		sum += (uint32_t)b[0] << 8;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+/* Ethernet + IPv4 (+ TCP) headers into @f; the frame's length. */
+static size_t frame_tcp(const struct raw *r, unsigned char *f, uint32_t src, uint16_t sport,
+			uint16_t dport, uint32_t seq, uint8_t flags, size_t data)
+{
+	unsigned char *ip = f + 14, *th = ip + 20, ph[12];
+	uint32_t sum = 0;
+	size_t i;
+
+	memcpy(f, r->dmac, 6);
+	memcpy(f + 6, r->mac, 6);
+	f[12] = 0x08;
+	f[13] = 0x00;
+	memset(ip, 0, 40);
+	ip[0] = 0x45;
+	ip[2] = (unsigned char)((40 + data) >> 8);
+	ip[3] = (unsigned char)(40 + data);
+	ip[8] = 64;
+	ip[9] = 6;
+	memcpy(ip + 12, &src, 4);
+	memcpy(ip + 16, &r->dst, 4);
+	th[0] = (unsigned char)(sport >> 8);
+	th[1] = (unsigned char)sport;
+	th[2] = (unsigned char)(dport >> 8);
+	th[3] = (unsigned char)dport;
+	th[4] = (unsigned char)(seq >> 24);
+	th[5] = (unsigned char)(seq >> 16);
+	th[6] = (unsigned char)(seq >> 8);
+	th[7] = (unsigned char)seq;
+	th[12] = 5 << 4;
+	th[13] = flags;
+	th[14] = 0x20;	/* window 8192 */
+	for (i = 0; i < data; i++)
+		th[20 + i] = (unsigned char)i;
+	memcpy(ph, ip + 12, 8);
+	ph[8] = 0;
+	ph[9] = 6;
+	ph[10] = (unsigned char)((20 + data) >> 8);
+	ph[11] = (unsigned char)(20 + data);
+	for (i = 0; i < 12; i += 2)
+		sum += (uint32_t)ph[i] << 8 | ph[i + 1];
+	i = csum(th, 20 + data, sum);
+	th[16] = (unsigned char)(i >> 8);
+	th[17] = (unsigned char)i;
+	i = csum(ip, 20, 0);
+	ip[10] = (unsigned char)(i >> 8);
+	ip[11] = (unsigned char)i;
+	return 14 + 40 + data;
+}
+
+/* Recompute the TCP checksum of the frame @f of @len bytes. */
+static void tcp_sum(unsigned char *f, size_t len)
+{
+	unsigned char *ip = f + 14, *th = ip + 20;
+	size_t tl = len - 34, i;
+	uint32_t sum = 6 + (uint32_t)tl;
+
+	for (i = 12; i < 20; i += 2)
+		sum += (uint32_t)ip[i] << 8 | ip[i + 1];
+	th[16] = th[17] = 0;
+	i = csum(th, tl, sum);
+	th[16] = (unsigned char)(i >> 8);
+	th[17] = (unsigned char)i;
+}
+
+static int raw_send(const struct raw *r, const unsigned char *f, size_t len)
+{
+	while (sendto(r->fd, f, len, 0, (const struct sockaddr *)&r->to, sizeof(r->to)) < 0) {
+		if (errno != ENOBUFS && errno != EAGAIN)
+			return -1;
+		usleep(1000);
+	}
+	return 0;
+}
+
+#define JUNK_KINDS	16
+
+/* Frame @i of the junk run: kind i % JUNK_KINDS. */
+static size_t frame_junk(const struct raw *r, unsigned char *f, unsigned int i)
+{
+	unsigned int k = i % JUNK_KINDS, j;
+	uint16_t sport = (uint16_t)(20000 + i % 20000);
+	size_t n = frame_tcp(r, f, r->src, sport, 7, i * 2654435761u, 0x02, 0);
+	unsigned char *ip = f + 14, *th = ip + 20;
+
+	switch (k) {
+	case 0: f[12] = 0x88; f[13] = 0xb5; return 14;	/* header only, other type */
+	case 1: return 14;				/* IPv4 type, no header */
+	case 2: return 14 + 12;				/* half an IPv4 header */
+	case 3: ip[0] = 0x65; return n;			/* version 6 */
+	case 4: ip[0] = 0x43; return n;			/* IHL 3 */
+	case 5: ip[2] = 0x05; ip[3] = 0xdc; return n;	/* total length 1500 */
+	case 6: ip[10] ^= 0x5a; return n;		/* IP checksum */
+	case 7: th[17] ^= 0xa5; return n;		/* TCP checksum */
+	case 8: th[12] = (i & 1) ? 0x10 : 0xf0;		/* doff 1, or past the end */
+		tcp_sum(f, n);
+		return n;
+	case 9: return frame_tcp(r, f, r->src, sport, 7, i, 0x3f, 8);	/* every flag */
+	case 10: return frame_tcp(r, f, r->src, sport, 7, i * 7919u, 0x04, 0);	/* stray RST */
+	case 11: return frame_tcp(r, f, r->src, sport, 7, i, 0x10, 16);	/* stray ACK + data */
+	case 12: ip[6] = 0x20; return n;		/* a fragment (MF) */
+	case 13:					/* truncated ARP */
+		f[12] = 0x08; f[13] = 0x06;
+		memset(ip, 0xff, 8);
+		return 14 + 8;
+	case 14:					/* ICMP echo, cut short */
+		ip[9] = 1; ip[2] = 0; ip[3] = 28;
+		ip[10] = ip[11] = 0;
+		j = csum(ip, 20, 0);
+		ip[10] = (unsigned char)(j >> 8); ip[11] = (unsigned char)j;
+		th[0] = 8;
+		return 14 + 22;
+	default:					/* garbage after a v4 header */
+		for (j = 14; j < 200; j++)
+			f[j] = (unsigned char)(j * 131 + i);
+		f[14] = 0x45;
+		return 200;
+	}
+}
+
+static int run_junk(struct raw *r, long count)
+{
+	unsigned char f[1600];
+	long i;
+
+	for (i = 0; i < count; i++)
+		if (raw_send(r, f, frame_junk(r, f, (unsigned int)i))) {
+			perror("junk: sendto");
+			return 1;
+		}
+	printf("%ld malformed frames of %d kinds sent\n", count, JUNK_KINDS);
+	return 0;
+}
+
+static int run_synflood(struct raw *r, int port, long count)
+{
+	unsigned char f[128];
+	double t0 = now();
+	long i;
+
+	for (i = 0; i < count; i++) {
+		uint32_t src = htonl(0x0a4e0000u | (100 + (uint32_t)(i % 150)));
+
+		if (raw_send(r, f, frame_tcp(r, f, src, (uint16_t)(1024 + (i * 7) % 60000),
+					    (uint16_t)port, (uint32_t)i * 2654435761u, 0x02, 0))) {
+			perror("synflood: sendto");
+			return 1;
+		}
+	}
+	printf("%ld spoofed SYNs sent in %.2f s\n", count, now() - t0);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct sockaddr_in to;
@@ -281,6 +556,27 @@ int main(int argc, char **argv)
 		if (parse_addr(argv[2], argv[3], &to))
 			return usage();
 		return run_hold(&to, atoi(argv[4]));
+	}
+	if (!strcmp(argv[1], "many") && argc == 6) {
+		if (parse_addr(argv[2], argv[3], &to))
+			return usage();
+		return run_many(&to, atoi(argv[4]), atoi(argv[5]));
+	}
+	if (!strcmp(argv[1], "get") && argc == 4) {
+		if (parse_addr(argv[2], argv[3], &to))
+			return usage();
+		return run_get(&to);
+	}
+	if (!strcmp(argv[1], "junk") && argc == 6) {
+		struct raw r;
+
+		return raw_open(&r, argv[2], argv[3], argv[4]) ? 1 : run_junk(&r, atol(argv[5]));
+	}
+	if (!strcmp(argv[1], "synflood") && argc == 7) {
+		struct raw r;
+
+		return raw_open(&r, argv[2], argv[3], argv[4]) ? 1 :
+		       run_synflood(&r, atoi(argv[5]), atol(argv[6]));
 	}
 	return usage();
 }

@@ -303,6 +303,11 @@ long fd_wait(long set, long max, long ns, COS_CALLER_PARAMS(3))
 	}
 }
 
+long fd_netstat(long i)
+{
+	return net_stat(i);
+}
+
 long cos_main(unsigned long base, unsigned long data)
 {
 	(void)base;

@@ -25,6 +25,7 @@
  *   fd_wadd(set, fd)          report fd's readiness to the set from now on
  *                             (edge-triggered: once per change); an fd is
  *                             in at most one set: 0; -EBUSY
+ *   fd_netstat(i)             the stack's counter i (net_stat, NET_STAT_*)
  *   fd_wait(set, max, ns)     block until descriptors of the set were
  *                             signalled, or until ns (CLOCK_MONOTONIC, 0
  *                             none): at most max (1 .. FD_WAIT_MAX)
@@ -69,6 +70,7 @@ struct fd_ready {
 	FN(fd, close, 1)		\
 	FN(fd, wset, 0)			\
 	FN(fd, wadd, 2)			\
-	FN(fd, wait, 3)
+	FN(fd, wait, 3)			\
+	FN(fd, netstat, 1)
 
 #endif

@@ -62,7 +62,10 @@
 #define NET_STAT_POOL_ERR	5	/* lwIP pool and heap allocation failures */
 #define NET_STAT_RESETS		6	/* connections ended by an error */
 #define NET_STAT_PCBS		7	/* lwIP TCP pcbs in use now */
-#define NET_STAT_N		8
+#define NET_STAT_SYN_DROPPED	8	/* handshakes dropped for newer SYNs */
+#define NET_STAT_BAD		9	/* frames lwIP dropped: bad checksum,
+					 * length, header, no such port, ... */
+#define NET_STAT_N		10
 
 /* What net_poll writes: one entry per signalled id. */
 struct net_ready {

@@ -38,8 +38,10 @@ struct tconn {
 	int connected;		/* established (connects: after the SYN-ACK) */
 	int port;		/* listeners: the port taken from portmgr */
 	struct pbuf *rxq;	/* data not yet read */
-	/* listeners: accepted connections not yet taken, slots */
-	int q[TCP_BACKLOG_MAX], qhead, qlen, backlog;
+	/* listeners: connections accepted by lwIP, not yet by net_accept: a
+	 * FIFO linked through qnext (slot + 1, 0 ends it) */
+	int qhead, qtail, qlen;
+	int qnext;		/* connections: the next in the listener's queue */
 };
 
 static struct tconn tc[TCP_IDS];
@@ -168,20 +170,52 @@ static void tc_attach(struct tconn *c, struct tcp_pcb *pcb)
 	tcp_err(pcb, tc_err);
 }
 
+static void tc_enqueue(struct tconn *l, struct tconn *c)
+{
+	int slot = (int)(c - tc) + 1;
+
+	c->qnext = 0;
+	if (l->qtail)
+		tc[l->qtail - 1].qnext = slot;
+	else
+		l->qhead = slot;
+	l->qtail = slot;
+	l->qlen++;
+}
+
+static struct tconn *tc_dequeue(struct tconn *l)
+{
+	struct tconn *c;
+
+	if (!l->qhead)
+		return NULL;
+	c = &tc[l->qhead - 1];
+	l->qhead = c->qnext;
+	if (!l->qhead)
+		l->qtail = 0;
+	l->qlen--;
+	return c;
+}
+
+/*
+ * A connection lwIP completed: queued for net_accept. lwIP's own backlog
+ * (the listen call's) bounds the handshakes in progress; what bounds
+ * this queue is the ids: with none free the connection is reset.
+ */
 static err_t tc_accept(void *arg, struct tcp_pcb *pcb, err_t err)
 {
 	struct tconn *l = arg, *c;
 
 	if (err != ERR_OK || !pcb)
 		return ERR_VAL;
-	if (!l || l->qlen >= l->backlog || !(c = tc_alloc(TC_CONN, -1))) {
+	if (!l || !(c = tc_alloc(TC_CONN, -1))) {
 		tcp_stats[NET_STAT_REFUSED]++;
 		tcp_abort(pcb);
 		return ERR_ABRT;
 	}
 	c->connected = 1;
 	tc_attach(c, pcb);
-	l->q[(l->qhead + l->qlen++) % TCP_BACKLOG_MAX] = (int)(c - tc);
+	tc_enqueue(l, c);
 	tcp_stats[NET_STAT_ACCEPTED]++;
 	tc_signal(l);
 	return ERR_OK;
@@ -197,6 +231,52 @@ static err_t tc_connected(void *arg, struct tcp_pcb *pcb, err_t err)
 		tc_signal(c);
 	}
 	return ERR_OK;
+}
+
+/* ---- SYN floods ----------------------------------------------------------- */
+
+/*
+ * lwIP counts handshakes in progress against the listener's backlog and
+ * drops new SYNs while it is full, for TCP_SYN_RCVD_TIMEOUT (20 s): a
+ * flood of SYNs from addresses that never answer would shut everyone
+ * out. So before a SYN for a full listener goes in, the oldest handshake
+ * of that listener is dropped if it has waited TCP_SYN_STALE_TICKS of
+ * lwIP's slow timer (0.5 to 1 s; a real client answers in a round trip):
+ * flooded handshakes make room for new SYNs, real ones complete, and a
+ * burst of real SYNs is dropped as lwIP would (the clients retry).
+ * Called by the network thread with the frame it is about to input.
+ */
+#define TCP_SYN_STALE_TICKS	2
+void tcp_syn_guard(const unsigned char *f, long len)
+{
+	const unsigned char *ip = f + 14, *th;
+	struct tcp_pcb *p, *oldest = NULL;
+	struct tcp_pcb_listen *lp = NULL;
+	unsigned int port, ihl;
+	int i;
+
+	if (len < 14 + 20 + 20 || f[12] != 0x08 || f[13] != 0x00 || ip[9] != 6)
+		return;
+	ihl = (ip[0] & 0xfu) * 4;
+	if (ihl < 20 || 14 + ihl + 20 > (unsigned long)len)
+		return;
+	th = ip + ihl;
+	if ((th[13] & (TCP_SYN | TCP_ACK)) != TCP_SYN)
+		return;
+	port = (unsigned int)th[2] << 8 | th[3];
+	for (i = 0; i < TCP_IDS && !lp; i++)
+		if (tc[i].kind == TC_LISTEN && tc[i].port == (int)port)
+			lp = (struct tcp_pcb_listen *)tc[i].pcb;
+	if (!lp || lp->accepts_pending < lp->backlog)
+		return;
+	for (p = tcp_active_pcbs; p; p = p->next)
+		if (p->state == SYN_RCVD && p->listener == lp &&
+		    (!oldest || (u32_t)(tcp_ticks - p->tmr) > (u32_t)(tcp_ticks - oldest->tmr)))
+			oldest = p;
+	if (oldest && (u32_t)(tcp_ticks - oldest->tmr) >= TCP_SYN_STALE_TICKS) {
+		tcp_abort(oldest);
+		tcp_stats[NET_STAT_SYN_DROPPED]++;
+	}
 }
 
 /* ---- the calls ----------------------------------------------------------- */
@@ -250,7 +330,6 @@ long net_listen(long port, long backlog, long evt)
 	}
 	l->pcb = lpcb;
 	l->port = (int)port;
-	l->backlog = (int)backlog;
 	tcp_arg(lpcb, l);
 	tcp_accept(lpcb, tc_accept);
 	err = tc_id(l);
@@ -277,12 +356,9 @@ long net_accept(long lid, long evt)
 	l = tc_get(lid, TC_LISTEN);
 	if (!l) {
 		err = -EBADF;
-	} else if (!l->qlen) {
+	} else if (!(c = tc_dequeue(l))) {
 		err = -EAGAIN;
 	} else {
-		c = &tc[l->q[l->qhead]];
-		l->qhead = (l->qhead + 1) % TCP_BACKLOG_MAX;
-		l->qlen--;
 		c->evt = evt;
 		if (c->rxq || c->eof || c->err)	/* arrived before it was taken */
 			tc_signal(c);
@@ -457,11 +533,9 @@ long net_close(long id)
 		return -EBADF;
 	}
 	if (c->kind == TC_LISTEN) {
-		while (c->qlen) {	/* accepted, never taken: reset */
-			struct tconn *a = &tc[c->q[c->qhead]];
+		struct tconn *a;
 
-			c->qhead = (c->qhead + 1) % TCP_BACKLOG_MAX;
-			c->qlen--;
+		while ((a = tc_dequeue(c))) {	/* accepted, never taken: reset */
 			if (a->pcb) {
 				tc_detach(a->pcb);
 				tcp_abort(a->pcb);
@@ -590,6 +664,9 @@ long net_stat(long i)
 		v = lwip_stats.mem.err;
 		for (m = 0; m < MEMP_MAX; m++)
 			v += lwip_stats.memp[m]->err;
+	} else if (i == NET_STAT_BAD) {
+		v = lwip_stats.link.drop + lwip_stats.etharp.drop + lwip_stats.ip.drop +
+		    lwip_stats.icmp.drop + lwip_stats.tcp.drop;
 	} else if (i == NET_STAT_PCBS) {
 		v = lwip_stats.memp[MEMP_TCP_PCB]->used;
 	} else {

@@ -8,6 +8,7 @@
  */
 #include "tcp_priv.h"
 #include "bare.h"
+#include "cos_sched_ops.h"
 #include "sched.h"
 #include "lock.h"
 #include "ip.h"
@@ -42,8 +43,8 @@ static int evt_n;
 
 /*
  * The lock is allocated by the first thread to come (the network thread,
- * or a caller of tcp_* that ran first): core_state 0 none yet, 1 being
- * allocated (others yield), 2 ready, -1 failed.
+ * or a caller of net_* that ran first): core_state 0 none yet, 1 being
+ * allocated (others sleep), 2 ready, -1 failed.
  */
 static int core_state;
 
@@ -59,8 +60,9 @@ static int tcp_core_init(void)
 			printc("lock_alloc: %ld\n", err);
 		__atomic_store_n(&core_state, err ? -1 : 2, __ATOMIC_RELEASE);
 	}
+	/* sleep, not yield: the allocating thread may have a lower priority */
 	while ((s = __atomic_load_n(&core_state, __ATOMIC_ACQUIRE)) == 1)
-		sched_yield();
+		sched_sleep_until((long)(cos_now() + 1000000));
 	return s == 2 ? 0 : -ENOMEM;
 }
 
@@ -269,6 +271,9 @@ long cos_main(unsigned long base, unsigned long data)
 			tcp_stats[NET_STAT_RX_DROP]++;
 		} else {
 			pbuf_take(p, cos_args(), (u16_t)n);
+			/* from the pbuf: dropping a handshake sends a RST,
+			 * built in the argument region */
+			tcp_syn_guard(p->payload, p->len);
 			tcp_stats[NET_STAT_RX_FRAMES]++;
 			if (nif.input(p, &nif) != ERR_OK)
 				pbuf_free(p);

@@ -33,6 +33,9 @@ int tcp_lock(void);
 void tcp_unlock(void);
 void tcp_evt_later(long evt);
 
+/* Before a frame goes to lwIP: make room for a SYN (conn.c). */
+void tcp_syn_guard(const unsigned char *frame, long len);
+
 /* Bring the stack up (once, under the lock): 0 or -ENETDOWN. */
 long tcp_stack_up(void);
 

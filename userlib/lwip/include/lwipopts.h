@@ -8,7 +8,9 @@
  *
  * The pools are sized for the tests in docs/net.md: 200 concurrent
  * connections plus their TIME_WAIT successors (lwIP recycles the oldest
- * TIME_WAIT pcb when the pool is empty), 64 KiB windows.
+ * TIME_WAIT pcb when the pool is empty), with windows small enough
+ * (23 KiB) that most of 200 connections' data in flight fits the pool of
+ * received frames (3 MiB) instead of being dropped and sent again.
  */
 #ifndef COS_LWIPOPTS_H
 #define COS_LWIPOPTS_H
@@ -53,17 +55,17 @@
 #define MEM_LIBC_MALLOC			0
 #define MEMP_MEM_MALLOC			0
 #define MEM_ALIGNMENT			8
-#define MEM_SIZE			(1024 * 1024)	/* PBUF_RAM: data sent */
+#define MEM_SIZE			(2 * 1024 * 1024)	/* PBUF_RAM: data sent */
 #define MEMP_NUM_PBUF			64
 #define MEMP_NUM_TCP_PCB		256
 #define MEMP_NUM_TCP_PCB_LISTEN		8
-#define MEMP_NUM_TCP_SEG		2048
-#define PBUF_POOL_SIZE			512		/* frames received */
+#define MEMP_NUM_TCP_SEG		4096
+#define PBUF_POOL_SIZE			2048		/* frames received */
 
 /* ---- TCP ----------------------------------------------------------------- */
 #define TCP_MSS				1460
-#define TCP_WND				(44 * TCP_MSS)	/* 64,240 bytes */
-#define TCP_SND_BUF			(44 * TCP_MSS)
+#define TCP_WND				(16 * TCP_MSS)	/* 23,360 bytes */
+#define TCP_SND_BUF			(16 * TCP_MSS)
 #define TCP_SND_QUEUELEN		(4 * TCP_SND_BUF / TCP_MSS)
 #define TCP_OVERSIZE			TCP_MSS
 #define TCP_QUEUE_OOSEQ			1
