@@ -29,7 +29,9 @@ COS := $(BUILD)/cos
 # beside it as it will be installed: build/libexec/cos/ (cli.h's layout).
 CLI_OBJS := $(patsubst userlib/cli/%.c,$(BUILD)/cli/%.o,$(wildcard userlib/cli/*.c)) \
 	$(BUILD)/cli/bench_snippets.o
-LIBEXEC := $(BUILD)/libexec/cos/cos-bench-io.sh $(BUILD)/libexec/cos/cos_ethpeer
+LIBEXEC := $(BUILD)/libexec/cos/cos-bench-io.sh $(BUILD)/libexec/cos/cos_ethpeer \
+	$(BUILD)/libexec/cos/cos-bench-tcp.sh $(BUILD)/libexec/cos/cos_tcpcheck \
+	$(BUILD)/libexec/cos/cos_linuxsrv
 UAPI_H := $(wildcard kmod/uapi/*.h)
 SHARED_H := $(wildcard userlib/include/*.h)
 COMPONENTS := $(patsubst components/%/,$(BUILD)/components/%.elf,$(filter-out components/bare/ components/interfaces/ components/systems/,$(wildcard components/*/)))
@@ -86,8 +88,11 @@ $(COS): $(CLI_OBJS) $(LIBCOS)
 $(BUILD)/libexec/cos/cos-bench-io.sh: userlib/cli/cos-bench-io.sh
 	install -D -m 755 $< $@
 
-# cos bench io's Linux end of the frames (also a test helper, cos_io.sh)
-$(BUILD)/libexec/cos/cos_ethpeer: $(BUILD)/selftests/cos_ethpeer
+$(BUILD)/libexec/cos/cos-bench-tcp.sh: userlib/cli/cos-bench-tcp.sh
+	install -D -m 755 $< $@
+
+# the benchmarks' Linux ends (also test helpers: cos_io.sh, cos_net.sh)
+$(BUILD)/libexec/cos/%: $(BUILD)/selftests/%
 	install -D -m 755 $< $@
 
 RT_OBJS := $(patsubst userlib/rt/%.c,$(BUILD)/rt/%.o,$(wildcard userlib/rt/*.c)) \

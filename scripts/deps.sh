@@ -18,7 +18,7 @@ set -euo pipefail
 # the host's root file system). Add new needs here (apache2, httperf, ...).
 DEPS_PACKAGES="gcc make binutils libc6-dev linux-headers-amd64 qemu-system-x86
 busybox-static cpio kmod xz-utils gzip util-linux procps iproute2 iputils-ping dmsetup ca-certificates
-socat dpkg-dev debian-archive-keyring"
+socat dpkg-dev debian-archive-keyring apache2-utils"
 
 export DEBIAN_FRONTEND=noninteractive
 export LC_ALL=C

@@ -66,8 +66,10 @@ int cmd_bench(int argc, char **argv)
 		return argc == 2 ? cmd_bench_sched() : EXIT_USAGE;
 	if (argc >= 2 && !strcmp(argv[1], "io"))
 		return cmd_bench_io(argc, argv);
+	if (argc >= 2 && !strcmp(argv[1], "tcp"))
+		return cmd_bench_tcp(argc, argv);
 	if (!b) {
-		fprintf(stderr, "%s: bench: known benchmarks: null, invoke, mpd, sched, io\n", prog);
+		fprintf(stderr, "%s: bench: known benchmarks: null, invoke, mpd, sched, io, tcp\n", prog);
 		return EXIT_USAGE;
 	}
 	iters = b->iters;

@@ -36,6 +36,7 @@ int cmd_bench_null(unsigned long iters);	/* bench_inv.c */
 int cmd_bench_invoke(unsigned long iters);	/* bench_inv.c */
 int cmd_bench_mpd(unsigned long rounds);	/* bench_mpd.c */
 int cmd_bench_sched(void);			/* bench_sched.c */
-int cmd_bench_io(int argc, char **argv);	/* bench_io.c */
+int cmd_bench_io(int argc, char **argv);	/* bench_script.c */
+int cmd_bench_tcp(int argc, char **argv);	/* bench_script.c */
 
 #endif
