@@ -9,4 +9,5 @@ build/cos bench invoke --iters "${COS_BENCH_INV_ITERS:-200000}"
 build/cos bench mpd --iters "${COS_BENCH_MPD_ITERS:-100}"
 build/cos bench sched
 build/cos bench io "${COS_BENCH_IO_SECS:-5}"
+build/cos bench tcp "${COS_BENCH_TCP_ROUNDS:-3}"
 rmmod cos

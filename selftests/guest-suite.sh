@@ -25,9 +25,9 @@ run_tap() {	# run_tap PROG [ARGS...]
 	shift
 	echo "# ---- $prog $*"
 	if [ -x "selftests/$prog.sh" ]; then
-		out=$(timeout 600 "selftests/$prog.sh" "$@" 2>&1); rc=$?
+		out=$(timeout "${TAP_TIMEOUT:-600}" "selftests/$prog.sh" "$@" 2>&1); rc=$?
 	else
-		out=$(timeout 600 "build/selftests/$prog" "$@" 2>&1); rc=$?
+		out=$(timeout "${TAP_TIMEOUT:-600}" "build/selftests/$prog" "$@" 2>&1); rc=$?
 	fi
 	echo "$out"
 	p=$(grep -cE '^ok [0-9]+ ' <<<"$out" || true)
@@ -75,6 +75,7 @@ main)
 	insmod cos.ko; result $([ -c /dev/cos ] && echo 1 || echo 0) "insmod cos.ko creates /dev/cos"
 	result $(modinfo -p cos.ko | grep -q '^max_pages:' && echo 1 || echo 0) "module parameters documented in modinfo"
 	for t in cos_abi cos_null cos_faults cos_inv cos_iface cos_sys cos_install cos_mpd cos_mpd_stress cos_sched cos_io_abi cos_io cos_io_drain cos_host cos_fuzz; do run_tap $t; done
+	TAP_TIMEOUT=1500 run_tap cos_net	# TCP/IP as components: 64 MiB echoed
 	run_tap cos_bench_lb		# bench=0: the machinery is out of reach
 	result $(fastpath_refusals_seen INV_CALLER INV_CAP INV_DEPTH INV_FPU \
 		RET_HOME RET_HANDLER RET_FPU LB_THREAD | tail -n 1) \
