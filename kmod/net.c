@@ -330,7 +330,10 @@ static void cos_net_xmit_one(struct cos_io *io, struct net_device *dev,
 		dev_sw_netstats_rx_add(dev, len);
 		netif_rx(skb);
 	} else {
+		/* as a packet socket's frame: the taps (tcpdump, AF_PACKET)
+		 * look for the network header after the MAC header */
 		skb_reset_mac_header(skb);
+		skb_set_network_header(skb, ETH_HLEN);
 		skb->protocol = eth_hdr(skb)->h_proto;
 		skb->dev = dev;
 		if (dev_queue_xmit(skb) != NET_XMIT_SUCCESS)

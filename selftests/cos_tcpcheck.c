@@ -293,12 +293,29 @@ static int run_many(const struct sockaddr_in *to, int n, int secs)
 
 	if (!fds)
 		return 1;
+	/* in waves of 32, each given up to 3 s to be answered, so that the
+	 * stack's backlog (which drops SYNs beyond it) is not what limits */
 	for (i = 0; i < n; i++) {
 		fds[i] = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
 		if (fds[i] < 0 || (connect(fds[i], (const struct sockaddr *)to, sizeof(*to)) &&
 				   errno != EINPROGRESS)) {
 			perror("many: connect");
 			return 1;
+		}
+		if (i % 32 == 31 || i == n - 1) {
+			struct pollfd pf[32];
+			int j, k, base = i - i % 32;
+			double t0 = now();
+
+			for (k = 0; now() - t0 < 3; k = 0) {
+				for (j = base; j <= i; j++)
+					pf[k++] = (struct pollfd){ .fd = fds[j], .events = POLLOUT };
+				poll(pf, (nfds_t)k, 100);
+				for (j = 0; j < k && (pf[j].revents & (POLLOUT | POLLERR | POLLHUP)); j++)
+					;
+				if (j == k)
+					break;
+			}
 		}
 	}
 	sleep((unsigned int)secs);
@@ -349,7 +366,7 @@ static int raw_open(struct raw *r, const char *ifname, const char *mac, const ch
 		   &r->dmac[3], &r->dmac[4], &r->dmac[5]) != 6 ||
 	    inet_pton(AF_INET, addr, &r->dst) != 1)
 		return -1;
-	r->fd = socket(AF_PACKET, SOCK_RAW, htons(0x0003));
+	r->fd = socket(AF_PACKET, SOCK_RAW, 0);	/* send only: taps nothing */
 	if (r->fd < 0) {
 		perror("socket(AF_PACKET)");
 		return -1;
