@@ -320,15 +320,21 @@ static int run_many(const struct sockaddr_in *to, int n, int secs)
 	}
 	sleep((unsigned int)secs);
 	for (i = 0; i < n; i++) {
+		struct sockaddr_in peer;
+		socklen_t pl = sizeof(peer);
+
 		err = 0;
 		getsockopt(fds[i], SOL_SOCKET, SO_ERROR, &err, &l);
-		if (!err && (recv(fds[i], &c, 1, MSG_DONTWAIT) >= 0 || errno == EAGAIN))
-			up++;
+		if (err || getpeername(fds[i], (struct sockaddr *)&peer, &pl))
+			refused++;	/* reset, or never answered */
+		else if (recv(fds[i], &c, 1, MSG_DONTWAIT) < 0 && errno == EAGAIN)
+			up++;		/* open, quiet: held */
 		else
-			refused++;
+			refused++;	/* closed or reset after the handshake */
 		close(fds[i]);
 	}
-	printf("%d connections at once: %d held, %d refused or reset\n", n, up, refused);
+	printf("%d connections at once: %d held, %d refused, reset or never answered\n",
+	       n, up, refused);
 	return 0;
 }
 

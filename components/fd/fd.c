@@ -26,7 +26,7 @@ COS_IFACE_SERVER(FD_IFACE)
 COS_IFACE_CLIENT(NET_IFACE)
 COS_IFACE_CLIENT(EVT_IFACE)
 
-#define FD_MAX	256
+#define FD_MAX	512	/* more than tcp's ids: those run out first, counted */
 
 enum fd_kind { F_FREE, F_CLAIMED, F_SOCK, F_LISTEN, F_CONN, F_WSET };
 

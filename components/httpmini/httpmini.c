@@ -17,7 +17,7 @@
 
 COS_IFACE_CLIENT(FD_IFACE)
 
-#define FD_SLOTS	257
+#define FD_SLOTS	513	/* descriptors are 1 .. 512 (fd.c) */
 #define HTTP_HEAD_MAX	8192
 #define HTTP_BODY_MAX	65536
 #define HTTP_HDR_MAX	160

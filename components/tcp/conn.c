@@ -116,9 +116,14 @@ static void tc_err(void *arg, err_t err)
 	if (!c)
 		return;
 	c->pcb = NULL;		/* lwIP freed it */
-	c->err = err == ERR_RST ? -ECONNRESET : err == ERR_ABRT ? -ECONNABORTED :
-		 c->connected ? -ECONNRESET : -ECONNREFUSED;
-	tcp_stats[NET_STAT_RESETS]++;
+	if (err == ERR_CLSD) {	/* closed both ways after our shutdown */
+		c->eof = 1;
+		c->shut = 1;
+	} else {
+		c->err = err == ERR_RST ? -ECONNRESET : err == ERR_ABRT ? -ECONNABORTED :
+			 c->connected ? -ECONNRESET : -ECONNREFUSED;
+		tcp_stats[NET_STAT_RESETS]++;
+	}
 	tc_signal(c);
 }
 

@@ -15,7 +15,7 @@
 
 COS_IFACE_CLIENT(FD_IFACE)
 
-#define FD_SLOTS	257	/* descriptors are 1 .. 256 (fd.c) */
+#define FD_SLOTS	513	/* descriptors are 1 .. 512 (fd.c) */
 
 struct econn {
 	int open, eof;
