@@ -142,7 +142,7 @@ echo_check 10 2 100000
 ok $? "serving again without netem: $(cat "$T/chk.out")"
 
 # Malformed frames, a SYN flood, more connections than the stack has ids.
-stat() { peer $CHK get $ADDR 8 | awk -v k="$1" '$1 == k { print $2 }'; }
+stat() { peer $CHK get $ADDR 8 | awk -v k="$1" '$1 == k { v = $2 } END { print v + 0 }'; }
 bad0=$(stat bad)
 peer $CHK junk cost1 $MAC $ADDR 3200 >"$T/junk.out" 2>&1
 echo_check 10 2 100000
