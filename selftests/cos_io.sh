@@ -11,6 +11,7 @@
 # target (dmsetup).
 set -u
 cd "$(dirname "$0")/.."
+. selftests/tap.sh
 COS=build/cos
 PEER=build/selftests/cos_ethpeer
 PAT=build/selftests/cos_blkpat
@@ -18,31 +19,9 @@ NS=cosio-peer
 MAC=02:c0:5e:00:00:01
 DISK=${COS_IO_DISK:-/dev/vda}
 T=$(mktemp -d)
-n=0
-failed=0
-
-ok() {	# ok STATUS DESCRIPTION
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then echo "ok $n $2"; else echo "not ok $n $2"; failed=$((failed + 1)); fi
-}
-skip() { n=$((n + 1)); echo "ok $n # SKIP $1"; }
-diag() { sed 's/^/# /' "$@"; }
 io_stat() {	# io_stat FIELD: summed over the attachments in debugfs cos/io
 	awk -v f="$1" '{ for (i = 1; i < NF; i++) if ($i == f) s += $(i + 1) } END { print s + 0 }' \
 		/sys/kernel/debug/cos/io
-}
-stats_zero() {
-	grep -q '^systems 0$' /sys/kernel/debug/cos/stats &&
-		grep -q '^pages 0$' /sys/kernel/debug/cos/stats &&
-		[ ! -s /sys/kernel/debug/cos/io ]
-}
-wait_for() {	# wait_for FILE PATTERN: up to 20 s
-	local i
-	for i in $(seq 1 200); do
-		grep -q "$2" "$1" 2>/dev/null && return 0
-		sleep 0.1
-	done
-	return 1
 }
 cleanup() {
 	[ -n "${pid:-}" ] && kill -INT "$pid" 2>/dev/null && wait "$pid" 2>/dev/null

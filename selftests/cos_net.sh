@@ -12,6 +12,7 @@
 # in the isolated layout; default 64).
 set -u
 cd "$(dirname "$0")/.."
+. selftests/tap.sh
 COS=build/cos
 CHK=build/selftests/cos_tcpcheck
 NS=cosnet-peer
@@ -19,33 +20,11 @@ MAC=02:c0:5e:00:00:02
 ADDR=10.78.0.2
 MIB=${1:-64}
 T=$(mktemp -d)
-n=0
-failed=0
-
-ok() {	# ok STATUS DESCRIPTION
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then echo "ok $n $2"; else echo "not ok $n $2"; failed=$((failed + 1)); fi
-}
-skip() { n=$((n + 1)); echo "ok $n # SKIP $1"; }
-diag() { sed 's/^/# /' "$@"; }
 peer() { ip netns exec $NS "$@"; }
-stats_zero() {
-	grep -q '^systems 0$' /sys/kernel/debug/cos/stats &&
-		grep -q '^pages 0$' /sys/kernel/debug/cos/stats &&
-		[ ! -s /sys/kernel/debug/cos/io ]
-}
-wait_for() {	# wait_for FILE PATTERN: up to 30 s
-	local i
-	for i in $(seq 1 300); do
-		grep -q "$2" "$1" 2>/dev/null && return 0
-		sleep 0.1
-	done
-	return 1
-}
 start() {	# start SYSFILE: the system on cost0, up and listening
 	$COS run --net cost0 --mac $MAC "$1" >"$T/sys.out" 2>&1 &
 	pid=$!
-	wait_for "$T/sys.out" "echo on port 7"
+	wait_for "$T/sys.out" "echo on port 7" 30
 }
 stop() {	# stop: SIGINT, bounded; 0 if it stopped and left nothing behind
 	local i

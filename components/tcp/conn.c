@@ -299,6 +299,59 @@ static long tc_enter(void)
 	return err;
 }
 
+/*
+ * Under the core lock: a new id of @kind whose fresh pcb is bound to
+ * @port. 0 with *@cp and *@pcbp set and the lock held, or -errno with it
+ * released.
+ */
+static long tc_open(enum tc_kind kind, long evt, long port, struct tconn **cp,
+		    struct tcp_pcb **pcbp)
+{
+	struct tcp_pcb *pcb;
+	struct tconn *c;
+	long err = tc_enter();
+
+	if (err)
+		return err;
+	err = -ENOSPC;
+	c = tc_alloc(kind, evt);
+	if (!c)
+		goto out_unlock;
+	err = -ENOMEM;
+	pcb = tcp_new();
+	if (!pcb)
+		goto out_free;
+	if (tcp_bind(pcb, IP_ANY_TYPE, (u16_t)port) != ERR_OK) {
+		tcp_close(pcb);
+		err = -EADDRINUSE;
+		goto out_free;
+	}
+	*cp = c;
+	*pcbp = pcb;
+	return 0;
+
+out_free:
+	tc_free(c);
+out_unlock:
+	tcp_unlock();
+	return err;
+}
+
+/* tc_enter, then connection @id in *@cp: 0, or -errno (-EBADF: no such
+ * connection) with the lock released. */
+static long tc_enter_conn(long id, struct tconn **cp)
+{
+	long err = tc_enter();
+
+	if (err)
+		return err;
+	*cp = tc_get(id, TC_CONN);
+	if (*cp)
+		return 0;
+	tcp_unlock();
+	return -EBADF;
+}
+
 long net_listen(long port, long backlog, long evt)
 {
 	struct tcp_pcb *pcb, *lpcb;
@@ -312,26 +365,16 @@ long net_listen(long port, long backlog, long evt)
 	err = portmgr_bind(port);
 	if (err)
 		return err;
-	err = tc_enter();
+	err = tc_open(TC_LISTEN, evt, port, &l, &pcb);
 	if (err)
 		goto out_port;
-	err = -ENOSPC;
-	l = tc_alloc(TC_LISTEN, evt);
-	if (!l)
-		goto out_unlock;
-	err = -ENOMEM;
-	pcb = tcp_new();
-	if (!pcb)
-		goto out_free;
-	if (tcp_bind(pcb, IP_ANY_TYPE, (u16_t)port) != ERR_OK) {
-		tcp_close(pcb);
-		err = -EADDRINUSE;
-		goto out_free;
-	}
 	lpcb = tcp_listen_with_backlog(pcb, (u8_t)backlog);
 	if (!lpcb) {
 		tcp_close(pcb);
-		goto out_free;
+		tc_free(l);
+		tcp_unlock();
+		err = -ENOMEM;
+		goto out_port;
 	}
 	l->pcb = lpcb;
 	l->port = (int)port;
@@ -341,10 +384,6 @@ long net_listen(long port, long backlog, long evt)
 	tcp_unlock();
 	return err;
 
-out_free:
-	tc_free(l);
-out_unlock:
-	tcp_unlock();
 out_port:
 	portmgr_free(port);
 	return err;
@@ -385,39 +424,24 @@ long net_connect(long addr, long port, long evt)
 	lport = portmgr_new();
 	if (lport < 0)
 		return lport;
-	err = tc_enter();
+	err = tc_open(TC_CONN, evt, lport, &c, &pcb);
 	if (err)
 		goto out_port;
-	err = -ENOSPC;
-	c = tc_alloc(TC_CONN, evt);
-	if (!c)
-		goto out_unlock;
-	err = -ENOMEM;
-	pcb = tcp_new();
-	if (!pcb)
-		goto out_free;
-	if (tcp_bind(pcb, IP_ANY_TYPE, (u16_t)lport) != ERR_OK) {
-		tcp_close(pcb);
-		err = -EADDRINUSE;
-		goto out_free;
-	}
 	tc_attach(c, pcb);
 	c->port = (int)lport;
 	ip4_addr_set_u32(&to, lwip_htonl((u32_t)addr));
 	if (tcp_connect(pcb, &to, (u16_t)port, tc_connected) != ERR_OK) {
 		tc_detach(pcb);
 		tcp_abort(pcb);
+		tc_free(c);
+		tcp_unlock();
 		err = -ENOMEM;
-		goto out_free;
+		goto out_port;
 	}
 	err = tc_id(c);
 	tcp_unlock();
 	return err;
 
-out_free:
-	tc_free(c);
-out_unlock:
-	tcp_unlock();
 out_port:
 	portmgr_free(lport);
 	return err;
@@ -430,13 +454,10 @@ long net_send(long id, long len)
 
 	if (len < 1 || len > COS_ARG_SIZE)
 		return -EINVAL;
-	err = tc_enter();
+	err = tc_enter_conn(id, &c);
 	if (err)
 		return err;
-	c = tc_get(id, TC_CONN);
-	if (!c) {
-		err = -EBADF;
-	} else if (c->err || !c->pcb || c->shut) {
+	if (c->err || !c->pcb || c->shut) {
 		err = c->err == -ECONNRESET || c->shut || !c->pcb ? -EPIPE : c->err;
 	} else if (!c->connected) {
 		c->want_write = 1;
@@ -476,13 +497,10 @@ long net_recv(long id, long max)
 
 	if (max < 1 || max > COS_ARG_SIZE)
 		return -EINVAL;
-	err = tc_enter();
+	err = tc_enter_conn(id, &c);
 	if (err)
 		return err;
-	c = tc_get(id, TC_CONN);
-	if (!c) {
-		err = -EBADF;
-	} else if (c->rxq) {
+	if (c->rxq) {
 		n = c->rxq->tot_len < max ? c->rxq->tot_len : max;
 		/* lwIP may send a window update into the argument region:
 		 * before the data goes there (tcp_priv.h) */
@@ -505,18 +523,13 @@ long net_shutdown(long id)
 	struct tconn *c;
 	long err;
 
-	err = tc_enter();
+	err = tc_enter_conn(id, &c);
 	if (err)
 		return err;
-	c = tc_get(id, TC_CONN);
-	err = -EBADF;
-	if (c) {
-		err = 0;
-		if (c->pcb && !c->shut && c->connected) {
-			c->shut = 1;
-			if (tcp_shutdown(c->pcb, 0, 1) != ERR_OK)
-				err = -ENOMEM;
-		}
+	if (c->pcb && !c->shut && c->connected) {
+		c->shut = 1;
+		if (tcp_shutdown(c->pcb, 0, 1) != ERR_OK)
+			err = -ENOMEM;
 	}
 	tcp_unlock();
 	return err;
