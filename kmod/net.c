@@ -26,6 +26,10 @@
 #include <linux/skbuff.h>
 #include <linux/nsproxy.h>
 #include <linux/nospec.h>
+#include <linux/ip.h>
+#include <linux/tcp.h>
+#include <net/checksum.h>
+#include <net/ip.h>
 #include <net/net_namespace.h>
 #include "io.h"
 
@@ -37,10 +41,11 @@ static struct cos_io_frame *cos_net_frame(struct cos_io *io, unsigned long off,
 
 /*
  * Copy a frame into the rx ring: @hlen bytes before skb->data (the MAC
- * header, linear), then the skb's data. BH context (rx handler, xmit).
+ * header, linear), then the skb's data, with @flags (COS_IO_FRAME_*). BH
+ * context (rx handler, xmit).
  */
 static void cos_net_rx_push(struct cos_io *io, struct sk_buff *skb,
-			    unsigned int hlen)
+			    unsigned int hlen, u32 flags)
 {
 	unsigned int len = hlen + skb->len;
 	struct cos_io_frame *f;
@@ -66,6 +71,7 @@ static void cos_net_rx_push(struct cos_io *io, struct sk_buff *skb,
 		return;
 	}
 	WRITE_ONCE(f->len, len);
+	WRITE_ONCE(f->flags, flags);
 	io->rx_head = head + 1;
 	smp_store_release(&io->ctl->rx.head, head + 1);
 	spin_unlock(&io->rx_lock);
@@ -73,12 +79,20 @@ static void cos_net_rx_push(struct cos_io *io, struct sk_buff *skb,
 	cos_io_event(io);
 }
 
+/* The TCP/UDP checksum is good or the data is as this machine sent it. */
+static u32 cos_net_csum_flags(const struct sk_buff *skb)
+{
+	return skb->ip_summed == CHECKSUM_UNNECESSARY ||
+	       skb->ip_summed == CHECKSUM_PARTIAL ? COS_IO_FRAME_CSUM_OK : 0;
+}
+
 /*
- * A component gets whole Ethernet frames with correct checksums, as a
- * wire carries them: what the stack hands a device or GRO merged (a veth
- * peer's TSO, a NIC's GRO) is cut into frames in software here, and a
- * checksum left to hardware (CHECKSUM_PARTIAL) is filled in. BH context;
- * @skb stays the caller's. Failures count as rx_errors.
+ * A component gets whole Ethernet frames, as a wire carries them: what
+ * the stack hands a device or GRO merged (a veth peer's TSO, a NIC's GRO)
+ * is cut into frames in software here, checksums left partial (offloaded
+ * as to a device that does them), and the frames say so
+ * (COS_IO_FRAME_CSUM_OK). BH context; @skb stays the caller's. Failures
+ * count as rx_errors.
  */
 static void cos_net_rx_whole(struct cos_io *io, struct sk_buff *skb,
 			     unsigned int hlen)
@@ -86,16 +100,12 @@ static void cos_net_rx_whole(struct cos_io *io, struct sk_buff *skb,
 	struct sk_buff *segs, *seg, *next;
 
 	if (likely(!skb_is_gso(skb))) {
-		if (skb->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(skb)) {
-			atomic64_inc(&io->rx_errors);
-			return;
-		}
-		cos_net_rx_push(io, skb, hlen);
+		cos_net_rx_push(io, skb, hlen, cos_net_csum_flags(skb));
 		return;
 	}
 	/* skb_gso_segment wants the data at the MAC header, as on transmit */
 	__skb_push(skb, hlen);
-	segs = skb_gso_segment(skb, 0);		/* no offloads: checksums too */
+	segs = skb_gso_segment(skb, NETIF_F_HW_CSUM);
 	__skb_pull(skb, hlen);
 	if (IS_ERR_OR_NULL(segs)) {
 		atomic64_inc(&io->rx_errors);
@@ -103,10 +113,7 @@ static void cos_net_rx_whole(struct cos_io *io, struct sk_buff *skb,
 	}
 	skb_list_walk_safe(segs, seg, next) {
 		skb_mark_not_on_list(seg);
-		if (seg->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(seg))
-			atomic64_inc(&io->rx_errors);
-		else
-			cos_net_rx_push(io, seg, 0);
+		cos_net_rx_push(io, seg, 0, cos_net_csum_flags(seg));
 		consume_skb(seg);
 	}
 }
@@ -124,7 +131,7 @@ static rx_handler_result_t cos_net_rx_handler(struct sk_buff **pskb)
 	if (!mine && !is_multicast_ether_addr(eth->h_dest))
 		return RX_HANDLER_PASS;		/* Linux's */
 	if (!mine) {			/* broadcasts: both; Linux's untouched */
-		cos_net_rx_push(io, skb, skb->data - skb_mac_header(skb));
+		cos_net_rx_push(io, skb, skb->data - skb_mac_header(skb), 0);
 		return RX_HANDLER_PASS;
 	}
 	cos_net_rx_whole(io, skb, skb->data - skb_mac_header(skb));
@@ -311,6 +318,35 @@ static struct notifier_block cos_net_notifier = {
 
 /* ---- transmit ----------------------------------------------------------- */
 
+/*
+ * COS_IO_FRAME_CSUM_TCP: the TCP checksum of @skb (an Ethernet frame at
+ * skb->data) left to the device, as Linux's stack leaves it: the pseudo
+ * header's sum in the field, CHECKSUM_PARTIAL (validate_xmit_skb computes
+ * it for a device that cannot). Nothing but IPv4 TCP with consistent
+ * lengths is touched.
+ */
+static void cos_net_tx_csum(struct sk_buff *skb)
+{
+	const struct iphdr *iph;
+	struct tcphdr *th;
+	unsigned int ihl, tot;
+
+	if (skb->len < ETH_HLEN + sizeof(*iph) + sizeof(*th) ||
+	    eth_hdr(skb)->h_proto != htons(ETH_P_IP))
+		return;
+	iph = (const struct iphdr *)(skb->data + ETH_HLEN);
+	ihl = iph->ihl * 4;
+	tot = ntohs(iph->tot_len);
+	if (iph->version != 4 || iph->protocol != IPPROTO_TCP || ihl < sizeof(*iph) ||
+	    tot < ihl + sizeof(*th) || ETH_HLEN + tot > skb->len ||
+	    (iph->frag_off & htons(IP_MF | IP_OFFSET)))
+		return;
+	th = (struct tcphdr *)(skb->data + ETH_HLEN + ihl);
+	if (!skb_partial_csum_set(skb, ETH_HLEN + ihl, offsetof(struct tcphdr, check)))
+		return;
+	th->check = ~csum_tcpudp_magic(iph->saddr, iph->daddr, tot - ihl, IPPROTO_TCP, 0);
+}
+
 static void cos_net_xmit_one(struct cos_io *io, struct net_device *dev,
 			     const struct cos_io_frame *f)
 {
@@ -325,6 +361,9 @@ static void cos_net_xmit_one(struct cos_io *io, struct net_device *dev,
 	if (unlikely(!skb))
 		goto err;
 	skb_put_data(skb, f->data, len);
+	skb_reset_mac_header(skb);
+	if (READ_ONCE(f->flags) & COS_IO_FRAME_CSUM_TCP)
+		cos_net_tx_csum(skb);
 	if (io->vdev) {
 		skb->protocol = eth_type_trans(skb, dev);
 		dev_sw_netstats_rx_add(dev, len);
@@ -332,7 +371,6 @@ static void cos_net_xmit_one(struct cos_io *io, struct net_device *dev,
 	} else {
 		/* as a packet socket's frame: the taps (tcpdump, AF_PACKET)
 		 * look for the network header after the MAC header */
-		skb_reset_mac_header(skb);
 		skb_set_network_header(skb, ETH_HLEN);
 		skb->protocol = eth_hdr(skb)->h_proto;
 		skb->dev = dev;

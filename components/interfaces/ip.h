@@ -8,10 +8,10 @@
  * everything else is dropped here and counted, before lwIP sees it.
  *
  *   ip_recv(ns)     the next frame that passes, in the caller's argument
- *                   region (as vnic_recv): its length; 0 at the deadline
+ *                   region with its flags (as vnic_recv): its length; 0 at the deadline
  *                   ns (0: none); -ENODEV no device
  *   ip_send(len)    the frame at the start of the argument region, to the
- *                   vNIC: 0 or vnic_send's error
+ *                   vNIC (len may carry vnic_send's flags): 0 or its error
  *   ip_mac()        the vNIC's MAC (vnic_mac)
  *   ip_count(i)     IP_COUNT_UP frames passed up, IP_COUNT_DOWN passed
  *                   down, IP_COUNT_DROPPED dropped as malformed or not

@@ -56,7 +56,7 @@ long ip_recv(long ns)
 
 long ip_send(long len)
 {
-	long err = vnic_send(len);
+	long err = vnic_send(len);	/* VNIC_SEND_* flags pass through */
 
 	if (!err)
 		counts[IP_COUNT_DOWN]++;

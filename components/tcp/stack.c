@@ -12,6 +12,7 @@
 #include "sched.h"
 #include "lock.h"
 #include "ip.h"
+#include "vnic.h"
 #include "tblk.h"
 #include "evt.h"
 #include "lwip/init.h"
@@ -104,15 +105,29 @@ void tcp_unlock(void)
 
 /* ---- the netif --------------------------------------------------------- */
 
-/* A frame out: built in the calling thread's argument region, to ip. */
+/*
+ * A frame out: built in the calling thread's argument region, to ip. The
+ * TCP checksum is the kernel's (lwIP does not compute it: the netif's
+ * NETIF_CHECKSUM_GEN_TCP is off), as Linux leaves it to a device.
+ */
 static err_t tcp_linkoutput(struct netif *n, struct pbuf *p)
 {
+	const unsigned char *f = cos_args();
+	long tcp;
+
 	(void)n;
-	if (p->tot_len > COS_ARG_SIZE)
+	if (p->tot_len > COS_ARG_SIZE - 4)
 		return ERR_BUF;
 	pbuf_copy_partial(p, cos_args(), p->tot_len, 0);
-	return ip_send(p->tot_len) ? ERR_IF : ERR_OK;
+	tcp = p->tot_len >= 14 + 20 + 20 && f[12] == 0x08 && f[13] == 0x00 && f[23] == 6;
+	return ip_send(p->tot_len | (tcp ? VNIC_SEND_CSUM_TCP : 0)) ? ERR_IF : ERR_OK;
 }
+
+/* Checksums: the kernel vouches for a received frame's TCP sum or not
+ * (vnic.h); it fills in every sent one's. IP and ICMP are lwIP's. */
+#define TCP_CSUM_RX_TRUSTED	(NETIF_CHECKSUM_ENABLE_ALL & ~NETIF_CHECKSUM_GEN_TCP & \
+				 ~NETIF_CHECKSUM_CHECK_TCP)
+#define TCP_CSUM_RX_CHECK	(NETIF_CHECKSUM_ENABLE_ALL & ~NETIF_CHECKSUM_GEN_TCP)
 
 static err_t tcp_netif_init(struct netif *n)
 {
@@ -196,6 +211,7 @@ long tcp_stack_up(void)
 		printc("no network device (ip_mac: %ld)\n", ip_mac());
 		return -ENETDOWN;
 	}
+	NETIF_SET_CHECKSUM_CTRL(&nif, TCP_CSUM_RX_CHECK);
 	netif_set_default(&nif);
 	netif_set_up(&nif);
 	netif_set_link_up(&nif);
@@ -271,6 +287,9 @@ long cos_main(unsigned long base, unsigned long data)
 			tcp_stats[NET_STAT_RX_DROP]++;
 		} else {
 			pbuf_take(p, cos_args(), (u16_t)n);
+			NETIF_SET_CHECKSUM_CTRL(&nif, *(__u32 *)((char *)cos_args() + VNIC_FLAGS_OFF) &
+					       COS_IO_FRAME_CSUM_OK ? TCP_CSUM_RX_TRUSTED :
+								      TCP_CSUM_RX_CHECK);
 			/* from the pbuf: dropping a handshake sends a RST,
 			 * built in the argument region */
 			tcp_syn_guard(p->payload, p->len);

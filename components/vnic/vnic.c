@@ -61,19 +61,22 @@ long vnic_recv(long ns)
 	f = vnic_frame(c, c->rx_off, rx_tail);
 	len = f->len < COS_IO_FRAME_MAX ? f->len : COS_IO_FRAME_MAX;
 	memcpy(cos_args(), f->data, len);
+	*(__u32 *)((char *)cos_args() + VNIC_FLAGS_OFF) = f->flags & COS_IO_FRAME_CSUM_OK;
 	cos_io_publish(&c->rx.tail, ++rx_tail);
 	counts[0]++;
 	return len;
 }
 
-long vnic_send(long len)
+long vnic_send(long arg)
 {
 	struct cos_io_ctl *c = vnic_ctl();
+	long err, len = arg & 0xffff;
 	struct cos_io_frame *f;
-	long err;
 
 	if (!c || __atomic_load_n(&c->detached, __ATOMIC_ACQUIRE))
 		return -ENODEV;
+	if (arg & ~(0xffffl | VNIC_SEND_CSUM_TCP))
+		return -EINVAL;
 	if (len < 14 || len > COS_IO_FRAME_MAX)
 		return -EINVAL;
 	if (tx_head - cos_io_load(&c->tx.tail) >= c->nslots) {
@@ -83,6 +86,7 @@ long vnic_send(long len)
 	f = vnic_frame(c, c->tx_off, tx_head);
 	memcpy(f->data, cos_args(), (unsigned long)len);
 	f->len = (__u32)len;
+	f->flags = arg & VNIC_SEND_CSUM_TCP ? COS_IO_FRAME_CSUM_TCP : 0;
 	cos_io_publish(&c->tx.head, ++tx_head);
 	counts[1]++;
 	/*

@@ -28,7 +28,7 @@
 #include "cos_comp_abi.h"
 
 #define COS_ABI_MAJOR	3
-#define COS_ABI_MINOR	0
+#define COS_ABI_MINOR	1
 
 /* ---- COS_VERSION ------------------------------------------------------ */
 #define COS_FEAT_LA57	(1ull << 0)	/* 5-level paging: slots are 2^48 bytes */

@@ -352,9 +352,21 @@ struct cos_io_ctl {
 	struct cos_io_ring tx;	/* at 192 */
 };
 
+/*
+ * cos_io_frame.flags. Checksum offload, as Linux's drivers do it: on rx
+ * the kernel may vouch for a frame's TCP/UDP checksum (the device checked
+ * it, or the frame comes from this machine's own stack, which may leave
+ * the sum partial: either way the data is as sent), so the component
+ * need not check it; on tx a component may leave an IPv4 TCP frame's TCP
+ * checksum to the kernel (it ignores the flag on any other frame).
+ */
+#define COS_IO_FRAME_CSUM_OK	1	/* rx: TCP/UDP checksum good (the IPv4
+					 * header's is not vouched for) */
+#define COS_IO_FRAME_CSUM_TCP	2	/* tx: fill in the TCP checksum */
+
 struct cos_io_frame {
 	__u32 len;		/* bytes of data (a whole Ethernet frame, no FCS) */
-	__u32 pad;
+	__u32 flags;		/* COS_IO_FRAME_*; 0 before ABI 3.1 */
 	__u8 data[COS_IO_FRAME_MAX];
 };
 
