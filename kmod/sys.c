@@ -111,6 +111,24 @@ void cos_sys_page_free(struct cos_sys *sys, void *page)
 	atomic64_dec(&cos_stats.pages);
 }
 
+void cos_sys_page_get(struct cos_sys *sys, void *page)
+{
+	struct page *pg = virt_to_page(page);
+
+	lockdep_assert_held(&sys->lock);
+	set_page_private(pg, page_private(pg) + 1);
+}
+
+void cos_sys_page_put(struct cos_sys *sys, void *page)
+{
+	struct page *pg = virt_to_page(page);
+
+	if (page_private(pg))
+		set_page_private(pg, page_private(pg) - 1);
+	else
+		cos_sys_page_free(sys, page);
+}
+
 /*
  * After a COS_EXIT_MCE (exit.c), Linux's recovery ran when that RUN
  * returned to the host: memory_failure() marked the page poisoned. Before
