@@ -21,6 +21,9 @@
  *	separate NAME NAME		never in one protection domain
  *	merge NAME NAME			start in one protection domain
  *	policy NAME			NAME may merge and split PDs
+ *	mm NAME				NAME is the memory mapper: it may map
+ *					pages into every component's window
+ *					(COS_OP_MEM, docs/mm.md)
  *	net NAME [DEV]			attach NAME (which defines "long
  *					cos_io_net", the vnic) to the Linux
  *					network interface DEV (docs/io.md)
@@ -68,6 +71,7 @@ struct cos_sd_comp {
 	int line, slot;			/* slot -1: the next free one */
 	int stack_pages;		/* main stack; 0: the default (4) */
 	int policy;			/* may change PDs (COS_OP_PD) */
+	int mm;				/* may map pages (COS_OP_MEM) */
 	void *img;			/* the ELF file; cos_sd_load writes
 					 * the names table into it */
 	size_t len;
