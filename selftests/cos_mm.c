@@ -213,9 +213,35 @@ static void run_layout(const char *file, const char *name)
 	       "%s: nothing left once the fd is closed (pages %lld)", name, stat_of("pages"));
 }
 
+/* The host's side: the right, and COS_MEM_MAP kept out of the window. */
+static void test_host(void)
+{
+	struct cos_comp_create c;
+	int fd = must_open(), e;
+	uint64_t w;
+
+	e = cos_comp_create(fd, 1, &c);
+	tap_ok(!e, "host: a component (%s)", e ? strerror(-e) : "ok");
+	w = c.base + COS_MM_REGION;
+	EXPECT(cos_mem_map(fd, c.id, w, 4096, COS_PROT_READ, NULL, 0), -EINVAL,
+	       "host: COS_MEM_MAP in the mm window");
+	EXPECT(cos_mem_map(fd, c.id, w - 4096, 8192, COS_PROT_READ, NULL, 0), -EINVAL,
+	       "host: COS_MEM_MAP reaching into it");
+	EXPECT(cos_mem_map(fd, c.id, w + COS_MM_SIZE - 4096, 8192, COS_PROT_READ, NULL, 0),
+	       -EINVAL, "host: COS_MEM_MAP reaching out of it");
+	EXPECT(cos_mem_map(fd, c.id, w - 4096, 4096, COS_PROT_READ, NULL, 0), 0,
+	       "host: COS_MEM_MAP right below it");
+	EXPECT(cos_mem_map(fd, c.id, w + COS_MM_SIZE, 4096, COS_PROT_READ, NULL, 0), 0,
+	       "host: COS_MEM_MAP right above it");
+	EXPECT(cos_pd(fd, COS_PD_MM, c.id, 0), 0, "host: COS_PD_MM");
+	EXPECT(cos_pd(fd, COS_PD_MM, c.id + 1, 0), -ENOENT, "host: COS_PD_MM of no component");
+	close(fd);
+}
+
 int main(void)
 {
 	printf("TAP version 13\n");
+	test_host();
 	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
 		tap_diag("one CPU: the shootdown test needs two and fails");
 	run_layout("components/systems/mm.sys", "isolated");
