@@ -16,6 +16,7 @@
 #include "pd.h"
 #include "args.h"
 #include "counters.h"
+#include "mem.h"
 
 static int cos_comp_map_captbl(struct cos_sys *sys, struct cos_comp *comp)
 {
@@ -65,6 +66,7 @@ long cos_ioctl_comp_create(struct cos_sys *sys, void __user *arg)
 		goto out_unlock;
 	comp->id = id;
 	comp->slot = req.slot;
+	init_rwsem(&comp->mm_sem);
 	comp->base = (unsigned long)req.slot << cos_slot_shift();
 	comp->end = min(comp->base + span, cos_user_va_end());
 	err = cos_cnt_comp_init(sys, comp);	/* counters.c: before any PD */
@@ -178,6 +180,7 @@ long cos_ioctl_mem_map(struct cos_sys *sys, void __user *arg)
 	err = -EINVAL;
 	if (m.addr < comp->base || m.addr + m.len > comp->end ||
 	    cos_args_overlap(comp, m.addr, m.len) ||
+	    cos_mem_overlap(comp, m.addr, m.len) ||
 	    (m.addr < comp->base + COS_CAPTBL_REGION + PAGE_SIZE &&
 	     m.addr + m.len > comp->base + COS_CAPTBL_REGION))
 		goto out_unlock;
@@ -238,27 +241,27 @@ out_unlock:
 /*
  * Copy between @buf and @len bytes at component address @va: from the
  * component's memory, or (@write) into it where the component may write
- * itself. -EFAULT for anything unmapped. No lock: while the system runs
- * its page tables only gain entries (sys.h), each table zeroed before it
- * is linked (x86 keeps stores in order), and nothing is unmapped until
- * the system ends; a leaf that appears meanwhile is seen or not.
+ * itself. -EFAULT for anything unmapped. Only comp->mm_sem, for reading:
+ * while the system runs its page tables gain entries, each table zeroed
+ * before it is linked (x86 keeps stores in order), so a leaf that appears
+ * meanwhile is seen or not; leaves go only in the memory mapper's window,
+ * under mm_sem for writing (mem.h), and no table goes before the system.
  */
-static int cos_comp_copy(struct cos_comp *comp, unsigned long va, void *buf,
-			 size_t len, bool write)
+static int cos_comp_copy_locked(struct cos_comp *comp, unsigned long va,
+				void *buf, size_t len, bool write)
 {
 	u64 need = _PAGE_PRESENT | (write ? _PAGE_RW | _PAGE_USER : 0);
 
-	if (va < comp->base || va > comp->end || len > comp->end - va)
-		return -EFAULT;
 	while (len) {
 		size_t off = offset_in_page(va);
 		size_t chunk = min_t(size_t, len, PAGE_SIZE - off);
 		u64 *pte = cos_pt_lookup(NULL, comp->pt_root, va);
+		u64 e = pte ? READ_ONCE(*pte) : 0;
 		char *page;
 
-		if (!pte || (*pte & need) != need)
+		if ((e & need) != need)
 			return -EFAULT;
-		page = (char *)__va(*pte & PTE_PFN_MASK) + off;
+		page = (char *)__va(e & PTE_PFN_MASK) + off;
 		if (write)
 			memcpy(page, buf, chunk);
 		else
@@ -268,6 +271,19 @@ static int cos_comp_copy(struct cos_comp *comp, unsigned long va, void *buf,
 		len -= chunk;
 	}
 	return 0;
+}
+
+static int cos_comp_copy(struct cos_comp *comp, unsigned long va, void *buf,
+			 size_t len, bool write)
+{
+	int err;
+
+	if (va < comp->base || va > comp->end || len > comp->end - va)
+		return -EFAULT;
+	down_read(&comp->mm_sem);
+	err = cos_comp_copy_locked(comp, va, buf, len, write);
+	up_read(&comp->mm_sem);
+	return err;
 }
 
 int cos_comp_read(struct cos_comp *comp, unsigned long va, void *buf,

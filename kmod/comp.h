@@ -10,14 +10,17 @@
  * Locking: sys->lock for creation, COS_MEM_MAP (refused with EBUSY while
  * a thread runs) and the capability fields (cap.c, also refused while one
  * runs). pd changes under sys->lock while threads run (mpd.c, published
- * with WRITE_ONCE, read with READ_ONCE on any CPU); the page tables only
- * gain entries while threads run (paging.h). The first fields are read by
- * fastpath.S (offsets in asm-offsets.c).
+ * with WRITE_ONCE, read with READ_ONCE on any CPU); while threads run the
+ * page tables gain entries and lose leaves only in the memory mapper's
+ * window (paging.h, mem.h: mm_sem, written by COS_OP_MEM FREE, read by
+ * cos_comp_read/write). The first fields are read by fastpath.S (offsets
+ * in asm-offsets.c).
  */
 #ifndef COS_COMP_H
 #define COS_COMP_H
 
 #include <linux/types.h>
+#include <linux/rwsem.h>
 #include "uapi/cos.h"
 
 #define COS_MAX_COMPS	256	/* one per slot of the user half */
@@ -37,6 +40,8 @@ struct cos_comp {
 	u64 *pt_root;			/* table the slot entry points to */
 	unsigned long fault_entry;	/* its fault handler, or 0 */
 	bool policy;			/* may change PDs (COS_OP_PD) */
+	bool mm;			/* may map pages (COS_OP_MEM, mem.c) */
+	struct rw_semaphore mm_sem;	/* leaves of the window go (mem.h) */
 };
 
 long cos_ioctl_comp_create(struct cos_sys *sys, void __user *arg);
@@ -45,8 +50,8 @@ void cos_comp_destroy(struct cos_sys *sys, struct cos_comp *comp);
 
 /* Copy from or to a component's memory as the component itself may (its
  * own mappings, writes only where it may write); -EFAULT otherwise. Any
- * context that may sleep; the component's tables only gain entries while
- * it runs, so no lock is needed. */
+ * context that may sleep, sys->lock held or not: takes comp->mm_sem for
+ * reading, so that no page of the window is freed under the copy. */
 int cos_comp_read(struct cos_comp *comp, unsigned long va, void *buf,
 		  size_t len);
 int cos_comp_write(struct cos_comp *comp, unsigned long va, const void *buf,

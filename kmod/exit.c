@@ -22,6 +22,7 @@
 #include "run.h"
 #include "fastpath.h"
 #include "paging.h"
+#include "mem.h"
 
 /* The host sees hijack's pseudo-vectors under the uapi's names. */
 static_assert(COS_HW_VEC_SYSCALL == COS_VEC_SYSCALL);
@@ -168,6 +169,12 @@ enum cos_next cos_exit_syscall(struct cos_run_ctx *ctx, struct cos_run *run)
 		/* The policy component reads the edge statistics. */
 		r->ax = cos_edges_op(thd->sys, cos_thd_running_comp(thd), r->di,
 				     r->si, r->dx);
+		return COS_AGAIN;
+	case COS_OP_MEM:
+		/* The memory mapper maps and unmaps pages (mem.c); FREE's
+		 * shootdown flushes this CPU too. */
+		r->ax = cos_mem_op(thd->sys, cos_thd_running_comp(thd), r->di,
+				   r->si, r->dx, r->r10, r->r8, r->r9);
 		return COS_AGAIN;
 	case COS_OP_PD:
 		/* The policy component changes protection domains: the same

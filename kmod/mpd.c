@@ -84,8 +84,10 @@ static void cos_pd_resync(void *unused)
  * after we looked writes CR3 afresh, which flushes (cos_cr3_load sets
  * linux_cr3 before it writes CR3, and we look after our page-table
  * stores), and then runs its thread through cos_thd_enter_pd anyway.
+ * The system's one TLB shootdown (mpd.h): a split's, and COS_OP_MEM
+ * FREE's (mem.c) before it lets the pages go.
  */
-static void cos_pd_resync_all(struct cos_sys *sys)
+void cos_pd_resync_all(struct cos_sys *sys)
 {
 	unsigned int cpu;
 
@@ -291,11 +293,13 @@ long cos_pd_op(struct cos_sys *sys, unsigned long op, unsigned long i0,
 	       unsigned long i1, unsigned long flags, bool from_host)
 {
 	struct cos_comp *c0, *c1 = NULL;
-	bool pair = op != COS_PD_SPLIT && op != COS_PD_POLICY;
+	bool pair = op != COS_PD_SPLIT && op != COS_PD_POLICY &&
+		    op != COS_PD_MM;
 	long err;
 
-	if (op < COS_PD_MERGE || op > COS_PD_POLICY ||
-	    (op == COS_PD_POLICY && !from_host) || (flags & ~COS_PD_NOREUSE))
+	if (op < COS_PD_MERGE || op > COS_PD_MM ||
+	    ((op == COS_PD_POLICY || op == COS_PD_MM) && !from_host) ||
+	    (flags & ~COS_PD_NOREUSE))
 		return -EINVAL;
 	mutex_lock(&sys->lock);
 	err = -ENOENT;
@@ -308,11 +312,15 @@ long cos_pd_op(struct cos_sys *sys, unsigned long op, unsigned long i0,
 	if (pair && c0 == c1)
 		goto out;
 	err = -EBUSY;		/* the lower-bound benchmark's PDs stay */
-	if (sys->nr_bench && op != COS_PD_POLICY)
+	if (sys->nr_bench && op != COS_PD_POLICY && op != COS_PD_MM)
 		goto out;
 	switch (op) {
 	case COS_PD_POLICY:
 		c0->policy = true;
+		err = 0;
+		break;
+	case COS_PD_MM:
+		WRITE_ONCE(c0->mm, true);	/* mem.c reads it unlocked */
 		err = 0;
 		break;
 	case COS_PD_MERGE:

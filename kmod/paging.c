@@ -83,8 +83,10 @@ static void cos_pt_free_level(struct cos_sys *sys, u64 *table,
 			cos_pt_free_level(sys, __va(e & PTE_PFN_MASK),
 					  level - 1);
 		else if (!(e & COS_PTE_SHARED))	/* a poisoned page too: Linux
-						 * keeps it from reuse */
-			cos_sys_page_free(sys, __va(e & PTE_PFN_MASK));
+						 * keeps it from reuse; an
+						 * aliased one at its last
+						 * mapping (mem.c) */
+			cos_sys_page_put(sys, __va(e & PTE_PFN_MASK));
 	}
 	cos_sys_page_free(sys, table);
 }

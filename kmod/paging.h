@@ -3,12 +3,17 @@
  * paging.h - the geometry of the user half and the page tables under one
  * component slot (paging.c); top-level pages are pd.h's.
  *
- * Locking: sys->lock for anything that allocates or frees. Tables only
- * ever gain entries while a system runs (threads map stacks and argument
- * pages then); entries go away only with their component, when nothing
- * runs, or as poisoned leaves (cos_pt_poison_sweep, before a RUN, no
- * thread running). A lookup without @sys (no allocation) may run on any
- * CPU.
+ * Locking: sys->lock for anything that allocates or frees. While a system
+ * runs, tables gain entries (threads map stacks and argument pages, the
+ * memory mapper its window) and lose leaves only in the memory mapper's
+ * window (COS_OP_MEM FREE, mem.h: under the component's mm_sem, with a
+ * TLB shootdown before the page goes); tables themselves, and every other
+ * entry, go away only with their component, when nothing runs, or as
+ * poisoned leaves (cos_pt_poison_sweep, before a RUN, no thread running).
+ * A lookup without @sys (no allocation) may run on any CPU: the tables it
+ * walks stay; a leaf it finds in the window may be cleared under it,
+ * which is why cos_comp_read/write take mm_sem (mem.h says who else
+ * reads without it, and why that is safe).
  */
 #ifndef COS_PAGING_H
 #define COS_PAGING_H

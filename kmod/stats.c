@@ -42,6 +42,9 @@ static int cos_stats_show(struct seq_file *m, void *v)
 		   atomic64_read(&cos_stats.switches),
 		   atomic64_read(&cos_stats.upcalls));
 	seq_printf(m, "poisoned %lld\n", atomic64_read(&cos_stats.poisoned));
+	seq_printf(m, "mem_nospc %lld\nmem_shootdowns %lld\n",
+		   atomic64_read(&cos_stats.mem_nospc),
+		   atomic64_read(&cos_stats.mem_shootdowns));
 	for (i = 1; i < COS_EXIT_REASONS; i++)
 		seq_printf(m, "exit_%s %lld\n", cos_exit_names[i],
 			   atomic64_read(&cos_stats.exits[i]));

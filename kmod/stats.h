@@ -24,6 +24,8 @@ struct cos_stats {
 	atomic64_t switches;		/* thread switches (sched.c) */
 	atomic64_t upcalls;		/* preemptions for the scheduler */
 	atomic64_t poisoned;		/* poisoned pages taken out of components */
+	atomic64_t mem_nospc;		/* COS_OP_MEM calls refused: no budget */
+	atomic64_t mem_shootdowns;	/* COS_OP_MEM FREEs (one TLB shootdown each) */
 	atomic64_t exits[COS_EXIT_REASONS];
 	atomic64_t fp_refused[COS_FP_NR];	/* ops fastpath.S passed on, by
 						 * the check that failed */

@@ -111,6 +111,42 @@ void cos_sys_page_free(struct cos_sys *sys, void *page)
 	atomic64_dec(&cos_stats.pages);
 }
 
+/**
+ * cos_sys_page_get() - one more leaf maps @page (mem.c's ALIAS)
+ * @sys:  the system whose budget the page is in (sys->lock held)
+ * @page: kernel address of a page from cos_sys_page_alloc
+ *
+ * The count of extra mappings lives in the page's private word, which is
+ * ours: the page is in no page cache, slab or buddy list while we own it,
+ * and the allocator zeroes it (post_alloc_hook) before handing it out.
+ */
+void cos_sys_page_get(struct cos_sys *sys, void *page)
+{
+	struct page *pg = virt_to_page(page);
+
+	lockdep_assert_held(&sys->lock);
+	set_page_private(pg, page_private(pg) + 1);
+}
+
+/**
+ * cos_sys_page_put() - a leaf that owned @page is gone
+ * @sys:  the system (sys->lock held, or its teardown)
+ * @page: kernel address of the page
+ *
+ * Frees the page into the budget at its last mapping, else drops one
+ * extra mapping; a page never aliased (every page but the memory
+ * mapper's shares) is freed at once, as before.
+ */
+void cos_sys_page_put(struct cos_sys *sys, void *page)
+{
+	struct page *pg = virt_to_page(page);
+
+	if (page_private(pg))
+		set_page_private(pg, page_private(pg) - 1);
+	else
+		cos_sys_page_free(sys, page);
+}
+
 /*
  * After a COS_EXIT_MCE (exit.c), Linux's recovery ran when that RUN
  * returned to the host: memory_failure() marked the page poisoned. Before

@@ -13,9 +13,12 @@
  *  - COS_COMP_CREATE, COS_MEM_MAP, COS_CAP_CREATE, COS_FAULT_HANDLER,
  *    COS_IO_ATTACH, COS_SCHED_CONFIG and the host's COS_THD_CREATE fail
  *    with EBUSY;
- *  - page tables only gain entries: the scheduler's COS_OP_THD_CREATE
- *    maps a thread's stack and argument page (under sys->lock, from the
- *    run loop's slow path);
+ *  - page tables gain entries: the scheduler's COS_OP_THD_CREATE maps a
+ *    thread's stack and argument page (under sys->lock, from the run
+ *    loop's slow path), the memory mapper maps pages in its window;
+ *  - leaves go away only in the memory mapper's window (COS_OP_MEM FREE,
+ *    mem.h: sys->lock, the component's mm_sem, a TLB shootdown before
+ *    the page is reused); page tables themselves stay until the end;
  *  - PDs change (COS_PD, COS_OP_PD: mpd.c's rules R1-R5);
  *  - poisoned leaves are taken out only before a RUN that starts while
  *    none runs (cos_sys_mce_sweep).
@@ -64,6 +67,15 @@ void cos_sys_destroy(struct cos_sys *sys);
 /* Page budget; caller holds sys->lock. -ENOSPC when exhausted. */
 void *cos_sys_page_alloc(struct cos_sys *sys);
 void cos_sys_page_free(struct cos_sys *sys, void *page);
+/*
+ * A page of the budget mapped more than once (mem.c's ALIAS): get adds a
+ * mapping, put drops one and frees the page at its last. Every leaf that
+ * owns its page (not COS_PTE_SHARED) drops it with put. Counted in the
+ * page's private word (extra mappings), not in its refcount, which Linux
+ * may raise on its own (memory_failure). sys->lock, or teardown.
+ */
+void cos_sys_page_get(struct cos_sys *sys, void *page);
+void cos_sys_page_put(struct cos_sys *sys, void *page);
 
 /* Before a RUN: take poisoned pages out after a machine check. */
 void cos_sys_mce_sweep(struct cos_sys *sys);

@@ -181,7 +181,7 @@ int main(void)
 
 	check_unknown_op(~0ull);
 	check_unknown_op(1ull << 32 | COS_OP_EXIT);
-	check_unknown_op(16);
+	check_unknown_op(COS_OP_MEM + 1);	/* the first op past the last */
 
 	{	/* A running thread: no second RUN, no MEM_MAP, no SET_REGS. */
 		struct cos_bare b;

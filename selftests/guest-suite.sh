@@ -74,7 +74,7 @@ main)
 	load_unload_cycles
 	insmod cos.ko; result $([ -c /dev/cos ] && echo 1 || echo 0) "insmod cos.ko creates /dev/cos"
 	result $(modinfo -p cos.ko | grep -q '^max_pages:' && echo 1 || echo 0) "module parameters documented in modinfo"
-	for t in cos_abi cos_null cos_faults cos_inv cos_iface cos_sys cos_install cos_mpd cos_mpd_stress cos_sched cos_io_abi cos_io cos_io_drain cos_host cos_fuzz; do run_tap $t; done
+	for t in cos_abi cos_null cos_faults cos_inv cos_iface cos_sys cos_install cos_mpd cos_mpd_stress cos_sched cos_io_abi cos_io cos_io_drain cos_host cos_fuzz cos_mm; do run_tap $t; done
 	TAP_TIMEOUT=1500 run_tap cos_net	# TCP/IP as components: 64 MiB echoed
 	run_tap cos_bench_lb		# bench=0: the machinery is out of reach
 	result $(fastpath_refusals_seen INV_CALLER INV_CAP INV_DEPTH INV_FPU \
@@ -92,7 +92,7 @@ la57)
 	result $(grep -qw la57 /proc/cpuinfo && echo 1 || echo 0) "guest runs with 5-level paging"
 	insmod cos.ko
 	result $(build/cos version | grep -q 'paging: 5 levels' && echo 1 || echo 0) "cos reports 5-level paging"
-	for t in cos_abi cos_null cos_faults cos_inv cos_iface cos_sys cos_mpd cos_fuzz; do run_tap $t; done
+	for t in cos_abi cos_null cos_faults cos_inv cos_iface cos_sys cos_mpd cos_fuzz cos_mm; do run_tap $t; done
 	run_tap cos_mpd_stress 20000	# 5-level slots: a shorter run
 	result $(rmmod cos && echo 1 || echo 0) "clean unload (5-level)"
 	;;

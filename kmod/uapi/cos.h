@@ -78,9 +78,8 @@ struct cos_comp_create {
 #endif
 
 /* ---- COS_MEM_MAP -------------------------------------------------------- */
-#define COS_PROT_READ	(1 << 0)
-#define COS_PROT_WRITE	(1 << 1)	/* never together with EXEC */
-#define COS_PROT_EXEC	(1 << 2)
+/* COS_PROT_READ, _WRITE (never with EXEC), _EXEC: cos_comp_abi.h (COS_OP_MEM
+ * takes them too). The memory mapper's window (COS_MM_REGION) is refused. */
 
 #ifndef __ASSEMBLER__
 struct cos_mem_map {

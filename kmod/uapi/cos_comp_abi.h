@@ -8,7 +8,8 @@
  *     handler, and the events a scheduler component receives;
  *  3. the layouts the kernel shares with components in their own slots:
  *     the user-level capability table and the counter area, the argument
- *     regions, thread stacks, and the rings of I/O attachments.
+ *     regions, thread stacks, and the rings of I/O attachments;
+ *  4. the memory mapper's window and COS_OP_MEM's sub-ops.
  *
  * The host's ioctl ABI (/dev/cos) is kmod/uapi/cos.h, which includes this
  * header for what both sides share (edge rows, PD operations). The
@@ -104,6 +105,11 @@
 				 * between two page tables that map the
 				 * caller and return, the hardware lower
 				 * bound of half an invocation round trip */
+#define COS_OP_MEM	16	/* memory mapper only (COS_PD_MM, else
+				 * -EPERM): RDI = COS_MEM_CMD(sub-op, prot),
+				 * RSI, RDX, R10, R8, R9 as the sub-op says
+				 * (section 4, "Memory mapper"); 0 or
+				 * -errno */
 
 #define COS_PRINT_MAX	256	/* bytes one COS_OP_PRINT takes */
 
@@ -194,6 +200,7 @@ struct cos_sched_event {
 #define COS_PD_SPLIT	2
 #define COS_PD_SEPARATE	3
 #define COS_PD_POLICY	4	/* c0 may use COS_OP_PD (host only) */
+#define COS_PD_MM	5	/* c0 may use COS_OP_MEM (host only) */
 
 /* flags */
 #define COS_PD_NOREUSE	(1 << 0)	/* SPLIT: never reuse the old PD in
@@ -380,5 +387,55 @@ struct cos_io_req {
 	__u64 tag;		/* the component's, untouched */
 };
 #endif
+
+/* ==== 4. Memory mapper (COS_OP_MEM) ===================================== */
+/*
+ * Every component has a window of COS_MM_SIZE bytes at slot base +
+ * COS_MM_REGION that only COS_OP_MEM maps into, at run time, while threads
+ * run (COS_MEM_MAP refuses the window; nothing else of a slot is there:
+ * ELF images below 1 GiB, stacks, I/O regions, the capability table and
+ * the argument regions below 0x60040000). Only code running in a component
+ * the host marked with COS_PD_MM (a description's "mm NAME") may call it;
+ * docs/mm.md. Offsets are bytes from the start of the window, page
+ * aligned; npages > 0 and the range inside the window. Every register is
+ * a whole word: a bit set above what a field takes is -EINVAL (or -ENOENT
+ * for a component id).
+ *
+ * RDI = COS_MEM_CMD(sub-op, prot): the sub-op in bits 0-7, COS_PROT_* in
+ * bits 8-15, the rest zero. prot is COS_PROT_READ or COS_PROT_READ |
+ * COS_PROT_WRITE (never EXEC: the window holds data); FREE takes 0.
+ *
+ *   ALLOC  RSI = comp, RDX = off, R10 = npages: fresh zeroed pages of the
+ *          system's page budget mapped at off in comp's window.
+ *   ALIAS  RSI = src comp, RDX = src off, R10 = dst comp, R8 = dst off,
+ *          R9 = npages: the pages src has mapped at src off mapped in
+ *          dst's window too (src == dst: at another offset), with prot no
+ *          wider than src's own mapping of each page. A page is shared by
+ *          all its mappings: it counts once in the budget and goes back to
+ *          it when its last mapping goes (FREE, or the system's end).
+ *   FREE   RSI = comp, RDX = off, R10 = npages: unmapped from comp. When
+ *          FREE returns no CPU translates those addresses any more (every
+ *          CPU that runs a PD of the system has flushed its TLB): the next
+ *          access is a fault, contained as any other (docs/components.md,
+ *          "Fault model"). A page Linux marked poisoned stays taken out.
+ *
+ * Errors, checked in this order: EPERM (not the mm component); EINVAL (bad
+ * word, sub-op, prot, alignment, npages, range); ENOENT (no such
+ * component); then page by page EHWPOISON (a page taken out poisoned),
+ * EEXIST (ALLOC, ALIAS: the destination is mapped), ENXIO (ALIAS: the
+ * source, FREE: the range, is not wholly mapped), EACCES (ALIAS: write to
+ * a page src may only read); ENOSPC (the page budget is spent: counted as
+ * mem_nospc in debugfs cos/stats), ENOMEM. A failed call changes nothing
+ * a component can see (a page table it made stays, as page tables do).
+ */
+#define COS_PROT_READ		(1 << 0)	/* COS_MEM_MAP's too (cos.h) */
+#define COS_PROT_WRITE		(1 << 1)	/* never together with EXEC */
+#define COS_PROT_EXEC		(1 << 2)
+#define COS_MM_REGION		0x80000000	/* 2 GiB into the slot */
+#define COS_MM_SIZE		0x10000000	/* 256 MiB: 65536 pages */
+#define COS_MEM_ALLOC		1
+#define COS_MEM_ALIAS		2
+#define COS_MEM_FREE		3
+#define COS_MEM_CMD(sub, prot)	((__u64)(sub) | (__u64)(prot) << 8)
 
 #endif /* _UAPI_COS_COMP_ABI_H */

@@ -161,13 +161,18 @@ static int sd_statement(struct cos_sysdesc *sd, char **w, int n, int line,
 			return sd_fail(err, errlen, f, line, "%s", cerr);
 		return 0;
 	}
-	if (!strcmp(w[0], "policy")) {
+	if (!strcmp(w[0], "policy") || !strcmp(w[0], "mm")) {
+		int mm = w[0][0] == 'm';
+
 		if (n != 2)
-			return sd_fail(err, errlen, f, line, "usage: policy NAME");
+			return sd_fail(err, errlen, f, line, "usage: %s NAME", w[0]);
 		a = sd_find(sd, w[1]);
 		if (a < 0)
 			return sd_fail(err, errlen, f, line, "unknown component %s", w[1]);
-		sd->comps[a].policy = 1;
+		if (mm)
+			sd->comps[a].mm = 1;
+		else
+			sd->comps[a].policy = 1;
 		return 0;
 	}
 	if (!strcmp(w[0], "config")) {
@@ -658,6 +663,11 @@ int cos_sd_load(int fd, struct cos_sysdesc *sd, char *err, size_t errlen)
 		    (ret = cos_pd(fd, COS_PD_POLICY, sd->comps[i].bare.comp, 0)))
 			return sd_fail(err, errlen, sd->file, sd->comps[i].line,
 				       "policy %s: %s", sd->comps[i].name, strerror(-ret));
+	for (i = 0; i < sd->ncomps; i++)
+		if (sd->comps[i].mm &&
+		    (ret = cos_pd(fd, COS_PD_MM, sd->comps[i].bare.comp, 0)))
+			return sd_fail(err, errlen, sd->file, sd->comps[i].line,
+				       "mm %s: %s", sd->comps[i].name, strerror(-ret));
 	/* The initial PD layout: separations first, then merges, in order. */
 	for (j = 0; j < 2; j++)
 		for (i = 0; i < sd->nseparate; i++) {

@@ -22,6 +22,9 @@
  *	merge NAME NAME			start in one protection domain
  *	policy NAME			NAME may merge and split PDs
  *	config NAME WORD...		configuration words for NAME (cos_config.h)
+ *	mm NAME				NAME is the memory mapper: it may map
+ *					pages into every component's window
+ *					(COS_OP_MEM, docs/mm.md)
  *	net NAME [DEV]			attach NAME (which defines "long
  *					cos_io_net", the vnic) to the Linux
  *					network interface DEV (docs/io.md)
@@ -72,6 +75,7 @@ struct cos_sd_comp {
 	int policy;			/* may change PDs (COS_OP_PD) */
 	char config[COS_CONFIG_MAX];	/* its config words (cos_config.h) */
 	int config_line;
+	int mm;				/* may map pages (COS_OP_MEM) */
 	void *img;			/* the ELF file; cos_sd_load writes
 					 * the names table into it */
 	size_t len;
