@@ -33,9 +33,9 @@
 #include <asm/special_insns.h>
 
 /*
- * FRED (6.9+, CONFIG_X86_FRED, on by default only from 6.12's
- * fred=on... Debian 6.12 has CONFIG_X86_FRED=y): events no longer go
- * through the IDT or MSR_LSTAR, so nothing cos installs would be used.
+ * FRED (Linux 6.9+, CONFIG_X86_FRED; Debian's 6.12 is built without
+ * it): events no longer go through the IDT or MSR_LSTAR, so nothing cos
+ * installs would be used.
  * The feature bit exists only in kernels that know FRED; CR4.FRED (bit
  * 32) is read on every kernel, so a FRED-enabled CPU under a kernel
  * that did not name it is caught too.
