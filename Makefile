@@ -12,6 +12,12 @@ BUILD := build
 KVER ?= $(shell cat $(BUILD)/kver 2>/dev/null)
 KDIR ?= /usr/src/linux-headers-$(KVER)
 
+# The kernel the test guest boots (selftests/vm/run-vm.sh, scripts/kernels.sh):
+# Debian 12's 6.1 or 6.12, flavour amd64, cloud-amd64 or rt-amd64.
+GUEST_KERNEL ?= 6.1
+GUEST_FLAVOUR ?= amd64
+export GUEST_KERNEL GUEST_FLAVOUR
+
 CC ?= cc
 CFLAGS := -O2 -g -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE
 # What libcos and the component runtime share (cos_stacks.h, cos_names.h)
@@ -38,8 +44,8 @@ COMPONENTS := $(patsubst components/%/,$(BUILD)/components/%.elf,$(filter-out co
 TESTS := $(patsubst selftests/%.c,$(BUILD)/selftests/%,$(wildcard selftests/cos_*.c))
 UNIT_TESTS := $(BUILD)/unit/rt_test $(BUILD)/unit/elf_test
 
-.PHONY: all module user components tests deps check demo bench vm-shell clean help \
-	install uninstall
+.PHONY: all module user components tests deps deps-check kmod kmods guest-kmod check \
+	demo bench vm-shell clean help install uninstall
 .DEFAULT_GOAL := all
 
 all: module user components tests
@@ -47,6 +53,9 @@ all: module user components tests
 help:
 	@echo "make            build cos.ko, libcos, the cos CLI, components and tests"
 	@echo "make deps       install the Debian packages and the guest kernel (root)"
+	@echo "make deps-check what make check needs: 6.1 and 6.12 guests, six kernels' headers"
+	@echo "make kmod       cos.ko for GUEST_KERNEL/GUEST_FLAVOUR into build/kmod/<ver>/"
+	@echo "make kmods      cos.ko for all six of Debian 12's kernels (docs/kernels.md)"
 	@echo "make check      deps + build + every test in QEMU guests (CI runs this)"
 	@echo "make demo       deps + build + boot a guest, load cos.ko, run a component"
 	@echo "make bench      deps + build + benchmarks in a guest (and with -icount)"
@@ -56,6 +65,7 @@ help:
 	@echo "make uninstall  remove what make install put there"
 	@echo "make clean      remove build products"
 	@echo "variables: KDIR=<kernel build dir>  VM_ARGS='<run-vm.sh options>'"
+	@echo "           GUEST_KERNEL=6.1|6.12  GUEST_FLAVOUR=amd64|cloud-amd64|rt-amd64"
 	@echo "           PREFIX=/usr/local  DESTDIR=<staging root>  INSTALL_MODULE=0|1"
 	@echo "           DEPMOD=<depmod, or true to skip it>"
 
@@ -246,23 +256,38 @@ endif
 deps:
 	@scripts/deps.sh
 
-check: deps
+deps-check:
+	@scripts/deps.sh --check
+
+kmod:
+	@scripts/kmod-build.sh $(GUEST_KERNEL) $(GUEST_FLAVOUR)
+
+kmods:
+	@scripts/kernels.sh list | while read -r s f; do \
+		scripts/kmod-build.sh $$s $$f || exit 1; done
+
+# The guest's module when the main build (6.1 generic) is not for it.
+guest-kmod:
+	@$(if $(filter 6.1/amd64,$(GUEST_KERNEL)/$(GUEST_FLAVOUR)),:,scripts/kmod-build.sh $(GUEST_KERNEL) $(GUEST_FLAVOUR))
+
+# check.sh builds the six kernels' modules itself (each build is a test).
+check: deps-check
 	@$(MAKE) --no-print-directory all
 	@selftests/check.sh
 
 demo: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all guest-kmod
 	@selftests/run-demo.sh $(VM_ARGS)
 
 bench: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all guest-kmod
 	@selftests/bench.sh
 
 vm-shell: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all guest-kmod
 	@selftests/vm/run-vm.sh --shell $(VM_ARGS)
 
 clean:
 	@if [ -d "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
-	rm -rf $(BUILD)/libcos $(BUILD)/cli $(BUILD)/libexec $(BUILD)/components \
+	rm -rf $(BUILD)/libcos $(BUILD)/cli $(BUILD)/libexec $(BUILD)/components $(BUILD)/kmod \
 		$(BUILD)/selftests $(BUILD)/rt $(BUILD)/unit $(LIBCOS) $(COS)

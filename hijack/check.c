@@ -5,6 +5,8 @@
 #define pr_fmt(fmt) "cos: " fmt
 
 #include <linux/kernel.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
 #include <linux/cc_platform.h>
 #include <asm/cpufeature.h>
 #include <asm/msr.h>
@@ -12,8 +14,16 @@
 #include <asm/special_insns.h>
 #include "hijack.h"
 #include "internal.h"
+#include "compat.h"
 
-#define COS_CR4_FRED	BIT_ULL(32)
+/*
+ * Testing only: QEMU 7.2 cannot emulate FRED, so the guest test of the
+ * FRED refusal loads the module with test_fred=1, which makes the check
+ * below see FRED as active (docs/kernels.md).
+ */
+static bool test_fred;
+module_param(test_fred, bool, 0444);
+MODULE_PARM_DESC(test_fred, "testing only: refuse to load as if FRED were active");
 
 /* Return why cos cannot run here, or NULL. */
 static const char *cos_unsafe_reason(void)
@@ -22,12 +32,8 @@ static const char *cos_unsafe_reason(void)
 
 	if (boot_cpu_has(X86_FEATURE_PTI))
 		return "page-table isolation (PTI) is active; cos needs one page table per protection domain (boot with pti=off on a CPU that is not vulnerable)";
-#ifdef X86_FEATURE_FRED
-	if (cpu_feature_enabled(X86_FEATURE_FRED))
-		return "FRED is active; cos hijacks IDT and syscall MSRs, which FRED replaces";
-#endif
-	if (__read_cr4() & COS_CR4_FRED)
-		return "FRED is active (CR4.FRED); cos hijacks IDT and syscall MSRs, which FRED replaces";
+	if (cos_fred_active() || test_fred)
+		return "FRED is active; cos hijacks the IDT and the syscall MSRs, which FRED replaces (boot with fred=off)";
 	if (boot_cpu_has(X86_FEATURE_XENPV))
 		return "running as a Xen PV guest, whose IDT and MSRs are paravirtualised";
 	if (cc_platform_has(CC_ATTR_GUEST_STATE_ENCRYPT))

@@ -55,7 +55,7 @@
 #include "hijack.h"
 #include "internal.h"
 #include "asm-offsets.h"		/* generated from asm-offsets.c */
-#include "unwind.h"
+#include "compat.h"
 
 #ifndef CLEAR_CPU_BUFFERS
 #error "cos needs CLEAR_CPU_BUFFERS from <asm/nospec-branch.h> (Linux 6.1.79+, 6.6.18+, 6.7.6+ or 6.8+)"

@@ -65,7 +65,7 @@
 #include "fastpath.h"
 #include "uapi/cos_comp_abi.h"
 #include "asm-offsets.h"		/* generated from asm-offsets.c */
-#include "unwind.h"			/* hijack/: the hint names */
+#include "compat.h"			/* hijack/: the hint names */
 
 #define KCPU(off)	PER_CPU_VAR(cos_kcpu + off)
 #define HJCPU(off)	PER_CPU_VAR(cos_cpu + off)

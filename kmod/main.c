@@ -5,7 +5,6 @@
 #define pr_fmt(fmt) "cos: " fmt
 
 #include <linux/module.h>
-#include <linux/version.h>
 #include "hijack.h"
 #include "dev.h"
 #include "stats.h"
@@ -13,16 +12,14 @@
 #include "paging.h"
 #include "ustate.h"
 #include "fastpath.h"
+#include "kcompat.h"
 
 /*
  * What the module needs from the kernel it is built for: only interfaces
  * every x86-64 6.1+ configuration with these options has (no KVM
  * exports), so a kernel without them fails here, at build time, with one
- * clear line (docs/hijack.md, "Kernels").
+ * clear line (the version itself: kcompat.h) (docs/hijack.md, "Kernels").
  */
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 1, 0)
-#error "cos needs Linux 6.1 or later"
-#endif
 #ifndef CONFIG_X86_64
 #error "cos runs on x86-64 only"
 #endif

@@ -32,6 +32,7 @@
 #include <net/ip.h>
 #include <net/net_namespace.h>
 #include "io.h"
+#include "kcompat.h"
 
 static struct cos_io_frame *cos_net_frame(struct cos_io *io, unsigned long off,
 					  u32 idx)
@@ -163,7 +164,7 @@ static void cos_vdev_setup(struct net_device *dev)
 	ether_setup(dev);
 	dev->netdev_ops = &cos_vdev_ops;
 	dev->priv_flags |= IFF_NO_QUEUE;
-	dev->features |= NETIF_F_LLTX;
+	cos_netdev_set_lltx(dev);
 	dev->min_mtu = ETH_MIN_MTU;
 	dev->max_mtu = COS_IO_FRAME_MAX - ETH_HLEN;
 	eth_hw_addr_random(dev);

@@ -9,7 +9,7 @@
  *   a preempt notifier), arm the budget timer;
  *   loop (interrupts off at the top):
  *	signal pending -> COS_EXIT_SIGNAL; budget gone -> COS_EXIT_BUDGET;
- *	need_resched -> cond_resched() with interrupts on, again;
+ *	need_resched -> schedule() with interrupts on, again;
  *	load the PD, enter the component; it comes back on the next entry:
  *	  interrupt / NMI -> Linux's own handler, again;
  *	  #MC -> Linux's handler; COS_EXIT_MCE if it queued recovery work
@@ -148,8 +148,15 @@ static void cos_run_loop(struct cos_run_ctx *ctx, struct cos_run *run)
 			break;
 		}
 		if (unlikely(need_resched())) {
+			/*
+			 * schedule(), not cond_resched(): on a preemptible
+			 * kernel (PREEMPT_RT, preempt=full) cond_resched() is
+			 * a no-op, and enabling interrupts does not preempt,
+			 * so the loop would spin until an interrupt happened
+			 * to arrive in this window.
+			 */
 			local_irq_enable();
-			cond_resched();
+			schedule();
 			continue;
 		}
 		if (ctx->sched && cos_sched_upcall_due(ctx->sys, ctx->thd)) {

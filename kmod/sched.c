@@ -12,7 +12,9 @@
  * COS_OP_SWITCH, one that an upcall preempted resumes where the interrupt
  * hit it.
  *
- * Events come from timers (hard irq), from ioctls and from the run loop;
+ * Events come from timers (hard irq; on PREEMPT_RT the timer softirq
+ * thread, where sched->lock, a spinlock_t, may sleep), from ioctls and
+ * from the run loop;
  * they go into sched->q under sched->lock and set sched->pending, which
  * the run loop tests at every round and poll() reports. A raise kicks the
  * host thread (an IPI takes its CPU out of component mode) or wakes its
@@ -95,7 +97,12 @@ void cos_sched_init(struct cos_sys *sys)
 	init_waitqueue_head(&s->wq);
 	hrtimer_init(&s->wake, CLOCK_MONOTONIC, HRTIMER_MODE_ABS);
 	s->wake.function = cos_sched_wake_fire;
-	hrtimer_init(&s->tick, CLOCK_MONOTONIC, HRTIMER_MODE_REL_PINNED_HARD);
+	/*
+	 * Not _HARD: the tick takes sched->lock and wakes the poll() wait
+	 * queue, both sleeping locks on PREEMPT_RT, so there it must run in
+	 * the timer softirq (elsewhere it still fires in hard irq).
+	 */
+	hrtimer_init(&s->tick, CLOCK_MONOTONIC, HRTIMER_MODE_REL_PINNED);
 	s->tick.function = cos_sched_tick_fire;
 }
 
@@ -186,7 +193,7 @@ int cos_sched_run_begin(struct cos_sys *sys, struct cos_thd **thd)
 	 * while the system idles or has stopped. */
 	if (s->tick_ns && !hrtimer_active(&s->tick))
 		hrtimer_start(&s->tick, ns_to_ktime(s->tick_ns),
-			      HRTIMER_MODE_REL_PINNED_HARD);
+			      HRTIMER_MODE_REL_PINNED);
 	return 0;
 }
 

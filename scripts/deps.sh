@@ -1,24 +1,38 @@
 #!/usr/bin/env bash
 # scripts/deps.sh - install the Debian packages the project needs and prepare
-# the guest kernel for the QEMU test harness (selftests/vm/run-vm.sh).
+# the guest kernels for the QEMU test harness (selftests/vm/run-vm.sh).
+#
+#   scripts/deps.sh            what the chosen guest needs: GUEST_KERNEL=6.1|6.12
+#                              (default 6.1), GUEST_FLAVOUR=amd64|cloud-amd64|rt-amd64
+#                              (default amd64)
+#   scripts/deps.sh --check    what make check needs: the 6.1 and 6.12 generic
+#                              guests and the headers of all six kernels
+#   scripts/deps.sh --plan-check PKG...
+#                              only the guard below, on an install of PKG...
 #
 # Idempotent and quiet: prints one line per action, nothing when everything is
 # already in place. Runs as root (apt-get, no sudo). Never installs a kernel
-# image on this machine: the guest kernel is downloaded and unpacked into
-# build/vm/linux-<ver>/.
+# image on this machine: guest kernels are downloaded and unpacked into
+# build/vm/linux-<ver>/ (scripts/kernels.sh), headers other than the main
+# build's into build/kheaders/, and any apt-get install whose plan
+# (apt-get -s) would pull a linux-image-* package is refused.
 #
 # Results:
-#   build/kver                         guest kernel ABI version, e.g. 6.1.0-56-amd64
-#   /usr/src/linux-headers-<ver>       module KDIR (package linux-headers-<ver>)
-#   build/vm/linux-<ver>/boot/vmlinuz-<ver>
+#   build/kver                         the main build's kernel (Debian's 6.1
+#                                      generic), e.g. 6.1.0-57-amd64
+#   /usr/src/linux-headers-<ver>       its KDIR (package linux-headers-<ver>)
+#   build/vm/linux-<ver>/boot/vmlinuz-<ver>   each guest kernel
 #   build/vm/linux-<ver>/lib/modules/<ver>/   (with modules.dep, build -> KDIR)
+#   build/kheaders/usr/src/linux-headers-<ver>  the other kernels' KDIRs
 set -euo pipefail
 
 # Debian packages needed on the host (and therefore in the guest, which shares
 # the host's root file system). Add new needs here (apache2, httperf, ...).
 DEPS_PACKAGES="gcc make binutils libc6-dev linux-headers-amd64 qemu-system-x86
 busybox-static cpio kmod xz-utils gzip util-linux procps iproute2 iputils-ping dmsetup ca-certificates
-socat dpkg-dev debian-archive-keyring apache2-utils"
+socat dwarves dpkg-dev debian-archive-keyring apache2-utils"
+# dwarves: pahole, for the BTF of modules built against 6.12's headers.
+# dpkg-dev, debian-archive-keyring: lwIP's source package (scripts/lwip.sh).
 
 export DEBIAN_FRONTEND=noninteractive
 export LC_ALL=C
@@ -30,7 +44,6 @@ VMDIR="$BUILD/vm"
 say() { printf 'deps: %s\n' "$*"; }
 die() { printf 'deps: error: %s\n' "$*" >&2; exit 1; }
 
-[ "$(id -u)" = 0 ] || die "must run as root (apt-get install); try: sudo $0"
 command -v apt-get >/dev/null 2>&1 || die "apt-get not found: a Debian (12) machine is required"
 
 TMPD=""
@@ -66,61 +79,47 @@ missing_pkgs() {
 	done
 }
 
+# Never a kernel image on this machine: refuse any install whose plan
+# would bring one in (a headers package of 6.12 depends on its image).
+plan_check() {
+	local plan imgs
+	plan=$(apt-get -s install -y --no-install-recommends "$@" 2>&1) ||
+		{ printf '%s\n' "$plan" >&2; die "apt-get -s install $* failed"; }
+	imgs=$(sed -n 's/^Inst \(linux-image-[^ ]*\).*/\1/p' <<<"$plan" | tr '\n' ' ')
+	[ -z "$imgs" ] ||
+		die "refusing to install $*: apt would install the kernel image ${imgs% } on this machine (guest kernels are only unpacked under build/)"
+}
+
 install_pkgs() {
 	local -a miss
 	mapfile -t miss < <(missing_pkgs "$@")
 	[ "${#miss[@]}" -gt 0 ] || return 0
 	apt_update
+	plan_check "${miss[@]}"
 	say "installing ${miss[*]}"
 	quiet apt-get install -y -qq --no-install-recommends "${miss[@]}"
 }
+
+[ "${1:-}" = --plan-check ] || [ "$(id -u)" = 0 ] || die "must run as root (apt-get install); try: sudo $0"
+
+MODE=guest
+case "${1:-}" in
+--check) MODE=check ;;
+--plan-check) shift; plan_check "$@"; exit 0 ;;
+"") ;;
+*) die "usage: $0 [--check | --plan-check PKG...]" ;;
+esac
 
 # ---- 1. packages -----------------------------------------------------------
 # shellcheck disable=SC2086
 install_pkgs $DEPS_PACKAGES
 
-# ---- 2. guest kernel version, from the meta packages ------------------------
-# "apt-cache depends" costs ~0.5 s when apt's binary cache is disabled (as in
-# Debian container images), so its answer is cached, keyed by the state of
-# the apt lists; any "apt-get update" that changes them invalidates it.
-meta_dep() { # meta_dep PKG PREFIX -> version suffix of the dependency
-	apt-cache depends "$1" 2>/dev/null |
-		sed -n "s/^ *Depends: $2\\([0-9][^ ]*-amd64\\)\$/\\1/p" | head -n1
-}
+# ---- 2. the main build's kernel: Debian 12's 6.1 generic ---------------------
+KERNELS="$REPO/scripts/kernels.sh"
+KVER=$("$KERNELS" resolve 6.1 amd64)
 
-lists_key() {
-	stat -c '%y %i' /var/lib/apt/lists 2>/dev/null || echo none
-	stat -c '%y' /etc/apt/sources.list /etc/apt/sources.list.d 2>/dev/null || true
-}
-
-resolve_kver() {
-	local cache="$VMDIR/.kver-resolved" key ver hver
-	key=$(lists_key)
-	if [ -f "$cache" ] && [ "$(head -n -1 "$cache")" = "$key" ]; then
-		tail -n1 "$cache"
-		return 0
-	fi
-	ver=$(meta_dep linux-image-amd64 linux-image-)
-	hver=$(meta_dep linux-headers-amd64 linux-headers-)
-	[ -n "$ver" ] || return 1
-	[ "$ver" = "$hver" ] ||
-		die "linux-image-amd64 -> $ver but linux-headers-amd64 -> ${hver:-nothing}; apt lists inconsistent (try apt-get update)"
-	mkdir -p "$VMDIR"
-	{ lists_key; echo "$ver"; } >"$cache.$$" && mv -f "$cache.$$" "$cache"
-	echo "$ver"
-}
-
-KVER=$(resolve_kver || true)
-if [ -z "$KVER" ]; then
-	apt_update
-	KVER=$(resolve_kver || true)
-	[ -n "$KVER" ] || die "cannot resolve linux-image-amd64 to a versioned kernel package with apt-cache depends"
-fi
-case "$KVER" in
-*[!A-Za-z0-9.+-]* | "") die "unexpected kernel version string '$KVER'" ;;
-esac
-
-# ---- 3. headers of exactly that version (the module's KDIR) ------------------
+# ---- 3. its headers, installed (the module's default KDIR) -------------------
+# linux-headers-<6.1 ver>-amd64 pulls linux-kbuild-6.1 and gcc, no image.
 install_pkgs "linux-headers-$KVER"
 [ -f "/usr/src/linux-headers-$KVER/Makefile" ] ||
 	die "/usr/src/linux-headers-$KVER/Makefile missing after installing linux-headers-$KVER"
@@ -128,79 +127,20 @@ install_pkgs "linux-headers-$KVER"
 # ---- 4. build/kver -----------------------------------------------------------
 mkdir -p "$VMDIR"
 if [ "$(cat "$BUILD/kver" 2>/dev/null || true)" != "$KVER" ]; then
-	say "guest kernel version $KVER -> build/kver"
+	say "main kernel version $KVER -> build/kver"
 	echo "$KVER" >"$BUILD/kver.$$" && mv -f "$BUILD/kver.$$" "$BUILD/kver"
 fi
 
-# ---- 5. guest kernel image, unpacked (never installed on the host) ----------
-KROOT="$VMDIR/linux-$KVER"
-
-# extract_vmlinux BZIMAGE OUT: the uncompressed ELF kernel, which QEMU boots
-# directly through its PVH entry point (skips the ~2 s the decompressor takes
-# under TCG). The payload's place is in the bzImage header (boot protocol
-# >= 2.08): setup_sects at 0x1f1, payload_offset/length at 0x248/0x24c.
-extract_vmlinux() {
-	local img=$1 out=$2 ss po start magic
-	ss=$(od -An -t u1 -j 497 -N 1 "$img" | tr -d ' ')
-	[ "$ss" != 0 ] || ss=4
-	po=$(od -An -t u4 -j 584 -N 4 "$img" | tr -d ' ')
-	start=$(((ss + 1) * 512 + po))
-	magic=$(od -An -t x1 -j "$start" -N 6 "$img" | tr -d ' ')
-	case "$magic" in
-	fd377a585a00*) tail -c +$((start + 1)) "$img" | xz -dc --single-stream >"$out.tmp" ;;
-	1f8b*) tail -c +$((start + 1)) "$img" | gzip -dc >"$out.tmp" 2>/dev/null || true ;;
-	28b52ffd*) tail -c +$((start + 1)) "$img" | zstd -qdc >"$out.tmp" 2>/dev/null || true ;;
-	*) return 1 ;;
-	esac
-	# Only an ELF with the PVH entry note (Xen note type 0x12) is usable.
-	if [ "$(head -c 4 "$out.tmp" | od -An -t x1 | tr -d ' ')" = 7f454c46 ] &&
-		LC_ALL=C readelf -n "$out.tmp" 2>/dev/null | grep -qE 'Xen.*(0x00000012|PHYS32)'; then
-		mv -f "$out.tmp" "$out"
-	else
-		rm -f "$out.tmp"
-		return 1
-	fi
-}
-
-if [ ! -f "$KROOT/boot/vmlinuz-$KVER" ] || [ ! -f "$KROOT/lib/modules/$KVER/modules.dep" ]; then
-	tmpdir
-	mkdir -p "$TMPD/dl"
-	say "downloading linux-image-$KVER (unpacked into build/vm/linux-$KVER, not installed)"
-	if ! (cd "$TMPD/dl" && apt-get download -qq "linux-image-$KVER") >"$TMPD/out" 2>&1; then
-		# Stale lists may name a file the mirror no longer has.
-		if [ "$UPDATED" = 0 ]; then
-			apt_update
-			NEWVER=$(resolve_kver || true)
-			[ "$NEWVER" = "$KVER" ] ||
-				die "guest kernel moved from $KVER to ${NEWVER:-?} after apt-get update; run $0 again"
-			(cd "$TMPD/dl" && apt-get download -qq "linux-image-$KVER") >"$TMPD/out" 2>&1 ||
-				{ cat "$TMPD/out" >&2; die "apt-get download linux-image-$KVER failed"; }
-		else
-			cat "$TMPD/out" >&2
-			die "apt-get download linux-image-$KVER failed"
-		fi
-	fi
-	deb=$(find "$TMPD/dl" -maxdepth 1 -name "linux-image-${KVER}_*.deb" | head -n1)
-	[ -n "$deb" ] || die "apt-get download produced no linux-image-$KVER .deb"
-	stage="$VMDIR/.linux-$KVER.tmp.$$"
-	rm -rf "$stage"
-	quiet dpkg-deb -x "$deb" "$stage"
-	[ -f "$stage/boot/vmlinuz-$KVER" ] || die "no boot/vmlinuz-$KVER in $deb"
-	[ -d "$stage/lib/modules/$KVER" ] || die "no lib/modules/$KVER in $deb"
-	# The package's postinst would run depmod; do it here so that modprobe
-	# works in the guest, where this tree is bind-mounted on /lib/modules/<ver>.
-	quiet depmod -b "$stage" -F "$stage/boot/System.map-$KVER" "$KVER"
-	ln -sfn "/usr/src/linux-headers-$KVER" "$stage/lib/modules/$KVER/build"
-	rm -rf "$KROOT"
-	mv "$stage" "$KROOT"
-fi
-
-if [ ! -f "$KROOT/boot/vmlinux-$KVER" ] && [ ! -f "$KROOT/boot/.no-pvh" ]; then
-	say "extracting vmlinux-$KVER (direct PVH boot)"
-	if ! extract_vmlinux "$KROOT/boot/vmlinuz-$KVER" "$KROOT/boot/vmlinux-$KVER"; then
-		say "no PVH-bootable vmlinux in vmlinuz-$KVER; the VM boots the bzImage (slower)"
-		: >"$KROOT/boot/.no-pvh"
-	fi
+# ---- 5. guest kernels, unpacked (never installed), and their headers ---------
+if [ "$MODE" = check ]; then
+	"$KERNELS" image 6.1 amd64 >/dev/null
+	"$KERNELS" image 6.12 amd64 >/dev/null
+	while read -r series flavour; do
+		"$KERNELS" headers "$series" "$flavour" >/dev/null
+	done < <("$KERNELS" list)
+else
+	"$KERNELS" image "${GUEST_KERNEL:-6.1}" "${GUEST_FLAVOUR:-amd64}" >/dev/null
+	"$KERNELS" headers "${GUEST_KERNEL:-6.1}" "${GUEST_FLAVOUR:-amd64}" >/dev/null
 fi
 
 # ---- 6. lwIP's source package (the tcp component's stack; docs/net.md) ----

@@ -5,8 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 step() { printf '\n==> %s\n' "$*"; }
 
-step "insmod cos.ko"
-insmod cos.ko
+ko=$(selftests/guest-ko.sh)	# the one built for this kernel
+step "insmod $ko   (kernel $(uname -r))"
+insmod "$ko"
 dmesg | grep 'cos: ' | tail -n 1
 step "cos version"
 build/cos version

@@ -16,9 +16,10 @@
 # and switch_roots into /newroot running $cosvm_init (guest-init.sh).
 set -euo pipefail
 
-# Modules to load, in this order (their dependencies are added first).
+# Modules to load, in this order (their dependencies are added first). A
+# trailing "?": only if the kernel has it (fscache is part of netfs in 6.12).
 WANT_MODULES="virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci
-netfs fscache 9pnet 9pnet_virtio 9p overlay"
+netfs fscache? 9pnet 9pnet_virtio 9p overlay"
 
 SELF=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)/$(basename "${BASH_SOURCE[0]}")
 REPO=$(cd "$(dirname "$SELF")/../.." && pwd -P)
@@ -111,7 +112,12 @@ add_mod() { # add_mod NAME
 	done
 	ORDER+=("$path")
 }
-for m in $WANT_MODULES; do add_mod "$m"; done
+for m in $WANT_MODULES; do
+	case "$m" in
+	*\?) m=${m%\?}; [ -n "${DEP[$m]:-}${BUILTIN[$m]:-}" ] || continue ;;
+	esac
+	add_mod "$m"
+done
 
 : >"$R/lib/modules/load-order"
 for path in "${ORDER[@]}"; do

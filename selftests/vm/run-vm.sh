@@ -47,6 +47,8 @@ CPU_OPTS=""
 ALLOW_TAINT=""
 BZIMAGE=0
 CHECK_LOG=""
+GKERNEL=${GUEST_KERNEL:-}
+GFLAVOUR=${GUEST_FLAVOUR:-}
 
 usage() {
 	cat <<'EOF'
@@ -54,13 +56,17 @@ Usage: selftests/vm/run-vm.sh [options] [--] COMMAND...
        selftests/vm/run-vm.sh --shell [options]
        selftests/vm/run-vm.sh --check-log FILE
 
-Boots the guest kernel of build/kver (scripts/deps.sh) in QEMU/TCG with the
-host's root file system read-only over 9p plus a tmpfs overlay, runs COMMAND
+Boots one of Debian's kernels (scripts/kernels.sh; by default build/kver, the
+6.1 generic one) in QEMU/TCG with the host's root file system read-only
+over 9p plus a tmpfs overlay, runs COMMAND
 with bash at the repo root (COS_GUEST=1, stdin /dev/null) and judges the run.
 One COMMAND argument is shell text ('make -C x && ./t'); several are one
 command with its arguments, quoted as given.
 
 Options:
+  --kernel 6.1|6.12 the guest kernel's series (default: $GUEST_KERNEL, else 6.1)
+  --flavour F       amd64, cloud-amd64 or rt-amd64 (default: $GUEST_FLAVOUR,
+                    else amd64); the version is resolved from Debian's packages
   --cpus N          vCPUs (default 2)
   --mem MB          guest memory (default 2048)
   --la57 on|off     5-level paging in the guest (default off; on boots the
@@ -118,6 +124,8 @@ while [ "$#" -gt 0 ]; do
 		;;
 	esac
 	case "$opt" in
+	--kernel) need_arg "$@"; GKERNEL=$2; shift 2 ;;
+	--flavour) need_arg "$@"; GFLAVOUR=$2; shift 2 ;;
 	--cpus) need_arg "$@"; is_uint "$2" && [ "$2" -ge 1 ] || die_usage "--cpus wants a positive number"; CPUS=$2; CPUS_SET=1; shift 2 ;;
 	--mem) need_arg "$@"; is_uint "$2" && [ "$2" -ge 128 ] || die_usage "--mem wants MB >= 128"; MEM=$2; shift 2 ;;
 	--la57)
@@ -235,10 +243,16 @@ if [ "$SHELL_MODE" = 1 ] && [ "$#" -gt 0 ]; then
 	die_usage "--shell takes no COMMAND"
 fi
 
-KVER=$(cat "$REPO/build/kver" 2>/dev/null || true)
-if [ -z "$KVER" ]; then
-	echo "vm: build/kver missing: run make deps (scripts/deps.sh) first" >&2
-	exit "$EXIT_USAGE"
+if [ -z "$GKERNEL$GFLAVOUR" ]; then
+	KVER=$(cat "$REPO/build/kver" 2>/dev/null || true)
+	if [ -z "$KVER" ]; then
+		echo "vm: build/kver missing: run make deps (scripts/deps.sh) first" >&2
+		exit "$EXIT_USAGE"
+	fi
+else
+	GKERNEL=${GKERNEL:-6.1} GFLAVOUR=${GFLAVOUR:-amd64}
+	KVER=$("$REPO/scripts/kernels.sh" resolve "$GKERNEL" "$GFLAVOUR") ||
+		die_usage "cannot resolve the guest kernel $GKERNEL $GFLAVOUR"
 fi
 KROOT="$VMDIR/linux-$KVER"
 KERNEL="$KROOT/boot/vmlinuz-$KVER"
@@ -254,7 +268,7 @@ else
 fi
 KMODS="$KROOT/lib/modules/$KVER"
 if [ ! -f "$KERNEL" ] || [ ! -d "$KMODS" ]; then
-	echo "vm: guest kernel $KERNEL missing: run make deps (scripts/deps.sh)" >&2
+	echo "vm: guest kernel $KERNEL missing: run make deps GUEST_KERNEL=${GKERNEL:-6.1} GUEST_FLAVOUR=${GFLAVOUR:-amd64} (scripts/deps.sh)" >&2
 	exit "$EXIT_USAGE"
 fi
 QEMU=$(command -v qemu-system-x86_64 || true)
@@ -265,6 +279,20 @@ fi
 case "$REPO" in
 *[[:space:]\"]*) echo "vm: the repo path '$REPO' must not contain blanks or quotes" >&2; exit "$EXIT_USAGE" ;;
 esac
+
+# Every guest run holds /tmp/cos-guest.lock shared (other sessions on the
+# machine run guests too); a benchmark takes it exclusively (bench.sh) and
+# sets COS_GUEST_LOCKED so that its own guests do not wait for themselves.
+# QEMU inherits the descriptor: the lock lasts as long as the guest.
+if [ -z "${COS_GUEST_LOCKED:-}" ]; then
+	GUEST_LOCK=${COS_GUEST_LOCK:-/tmp/cos-guest.lock}
+	[ -e "$GUEST_LOCK" ] || : >>"$GUEST_LOCK" 2>/dev/null || true
+	exec 8<"$GUEST_LOCK" || die_usage "cannot open the guest lock $GUEST_LOCK"
+	if ! flock -s -n 8; then
+		echo "vm: waiting for $GUEST_LOCK (a benchmark holds it)" >&2
+		flock -s 8
+	fi
+fi
 
 INITRD=$("$SELF_DIR/mkinitramfs.sh" "$KVER") || {
 	echo "vm: building the initramfs failed" >&2

@@ -7,7 +7,7 @@
 # every kernel-log pattern fails the run (70), kernel parameter names and
 # other look-alikes do not, missing EXIT token (71), taint (73), exit status.
 # Part 2 (real guest boots, ~1-2 min under TCG): exit status, panic,
-# la57, pti, icount, timeout, two runs at once. Prints TAP-style lines and
+# la57, pti, icount, timeout, two runs at once, the guest lock, --kernel. Prints TAP-style lines and
 # a closing "N passed, N failed"; exits non-zero when anything failed.
 set -euo pipefail
 
@@ -171,6 +171,33 @@ if [ "$BOOT" = 1 ]; then
 		wait "$p1" || rc1=$?
 		wait "$p2" || rc2=$?
 		if [ "$rc1" = 7 ] && [ "$rc2" = 8 ]; then ok "two runs at once (rc 7 and 8)"; else nok "two runs at once (rc $rc1 $rc2)"; fi
+		# The guest lock: a run waits while someone (a benchmark) holds it
+		# exclusively, and goes on when it is released.
+		lk=$T/guest.lock
+		: >"$lk"
+		exec 7<"$lk"
+		flock -x 7
+		COS_GUEST_LOCK=$lk "$RUN" --quiet -- 'exit 5' >"$T/lk.out" 2>&1 &
+		lp=$!
+		sleep 3
+		if kill -0 "$lp" 2>/dev/null && grep -q "waiting for $lk" "$T/lk.out"; then
+			ok "a run waits while the guest lock is held exclusively"
+		else
+			nok "a run did not wait for the exclusive guest lock: $(cat "$T/lk.out")"
+		fi
+		flock -u 7
+		exec 7<&-
+		rc1=0
+		wait "$lp" || rc1=$?
+		if [ "$rc1" = 5 ]; then ok "... and runs once it is released (rc 5)"; else nok "... and then failed (rc $rc1)"; fi
+		# The kernel is chosen by series and flavour, its version resolved
+		# from Debian's packages.
+		v612=$("$REPO/scripts/kernels.sh" resolve 6.12 amd64)
+		expect_rc 0 "--kernel 6.12 boots $v612" "$RUN" --quiet --kernel 6.12 --flavour amd64 -- \
+			'[ "$(uname -r)" = "'"$v612"'" ]'
+		expect_rc 0 "GUEST_KERNEL=6.12 in the environment does the same" \
+			env GUEST_KERNEL=6.12 GUEST_FLAVOUR=amd64 "$RUN" --quiet -- '[ "$(uname -r)" = "'"$v612"'" ]'
+		expect_rc 2 "--kernel 5.10 is a usage error" "$RUN" --quiet --kernel 5.10 -- true
 	fi
 fi
 
