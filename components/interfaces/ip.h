@@ -7,11 +7,19 @@
  * total length agree with the frame), and passes down frames as they are;
  * everything else is dropped here and counted, before lwIP sees it.
  *
- *   ip_recv(ns)     the next frame that passes, in the caller's argument
- *                   region with its flags (as vnic_recv): its length; 0 at the deadline
- *                   ns (0: none); -ENODEV no device
- *   ip_send(len)    the frame at the start of the argument region, to the
- *                   vNIC (len may carry vnic_send's flags): 0 or its error
+ * Frames move in batches through the vNIC's pool of slots (vnic.h), which
+ * the caller, ip and vnic all see: a frame is copied from the ring into a
+ * slot once, and lwIP reads it there.
+ *
+ *   ip_pool(npages)  the vNIC's pool (vnic_pool), shared on with the
+ *                    caller read+write: its offset in the caller's
+ *                    window; vnic_pool's and mm_share's errors
+ *   ip_recv(n, ns)   vnic_recv_batch(n, ns), then every frame that does
+ *                    not pass has its rx[i].len set to 0 (its slot
+ *                    unused): how many descriptors were written, or
+ *                    vnic_recv_batch's result
+ *   ip_send(n)       vnic_send_batch(n): the frames of tx[0 .. n) as
+ *                    they are
  *   ip_mac()        the vNIC's MAC (vnic_mac)
  *   ip_count(i)     IP_COUNT_UP frames passed up, IP_COUNT_DOWN passed
  *                   down, IP_COUNT_DROPPED dropped as malformed or not
@@ -27,7 +35,8 @@
 #define IP_COUNT_DROPPED	2
 
 #define IP_IFACE(FN)		\
-	FN(ip, recv, 1)		\
+	FN(ip, pool, 1)		\
+	FN(ip, recv, 2)		\
 	FN(ip, send, 1)		\
 	FN(ip, mac, 0)		\
 	FN(ip, count, 1)

@@ -37,6 +37,7 @@
 #include "cos_iface.h"
 #include "cos_mm.h"
 
+#define MM_PAGE_SIZE	4096ul	/* what npages counts */
 #define MM_MAX_COMPS	64	/* components mm serves: ids 0..63 */
 #define MM_MAX_PAGES	4096	/* pages mm manages per window (16 MiB of
 				 * COS_MM_SIZE, from its start) */

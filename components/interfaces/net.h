@@ -41,7 +41,8 @@
  *
  * Ids: > 0; -EBADF for one not open (or of the wrong kind). Memory is
  * bounded: when the ids or lwIP's pools run out, connections are refused
- * (NET_STAT_REFUSED) and frames dropped (NET_STAT_RX_DROP), never more.
+ * (NET_STAT_REFUSED) and frames dropped (NET_STAT_RX_DROP,
+ * NET_STAT_TX_DROP), never more.
  */
 #ifndef COS_IFACE_NET_H
 #define COS_IFACE_NET_H
@@ -55,7 +56,7 @@
 #define NET_ERROR	16	/* reset, refused or aborted */
 
 #define NET_STAT_RX_FRAMES	0	/* frames given to lwIP */
-#define NET_STAT_RX_DROP	1	/* frames dropped: no pbuf */
+#define NET_STAT_RX_DROP	1	/* frames dropped: no pool slot free */
 #define NET_STAT_ACCEPTED	2	/* connections accepted (listeners) */
 #define NET_STAT_REFUSED	3	/* connections refused: no id, queue full */
 #define NET_STAT_OPEN		4	/* ids open now (listeners too) */
@@ -65,7 +66,11 @@
 #define NET_STAT_SYN_DROPPED	8	/* handshakes dropped for newer SYNs */
 #define NET_STAT_BAD		9	/* frames lwIP dropped: bad checksum,
 					 * length, header, no such port, ... */
-#define NET_STAT_N		10
+#define NET_STAT_TX_DROP	10	/* frames out dropped: no slot, ring full */
+#define NET_STAT_SLOTS_FREE	11	/* pool slots free now (docs/net.md) */
+#define NET_STAT_RX_COPIED	12	/* received data copied out of its slot
+					 * because the pool ran low */
+#define NET_STAT_N		13
 
 /* What net_poll writes: one entry per signalled id. */
 struct net_ready {

@@ -1,16 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ip - the IP pass-through (interface: ip.h). Frames stay in the calling
- * thread's argument region all the way from the vNIC to the tcp
- * component: this component only looks at the headers.
+ * ip - the IP pass-through (interface: ip.h). Frames stay in the vNIC's
+ * pool all the way from the vNIC to the tcp component: this component
+ * only looks at their headers there.
  */
 #include "cos_rt.h"
 #include "bare.h"
 #include "vnic.h"
+#include "mm.h"
 #include "ip.h"
 
 COS_IFACE_SERVER(IP_IFACE)
 COS_IFACE_CLIENT(VNIC_IFACE)
+COS_IFACE_CLIENT(MM_IFACE)
 
 #define ETH_HLEN	14
 #define ETH_P_IP	0x0800
@@ -18,6 +20,8 @@ COS_IFACE_CLIENT(VNIC_IFACE)
 #define ARP_LEN		28	/* Ethernet/IPv4 ARP */
 
 static unsigned long counts[3];
+static struct vnic_pool *pool;	/* in our window, from ip_pool */
+static unsigned long pool_slots;
 
 /* 1 if the frame of @len bytes at @f may go up to TCP/IP. */
 static int ip_frame_ok(const unsigned char *f, long len)
@@ -38,29 +42,50 @@ static int ip_frame_ok(const unsigned char *f, long len)
 	return (f[0] >> 4) == 4 && ihl >= 20 && total >= ihl && total <= len;
 }
 
-long ip_recv(long ns)
+long ip_pool(long npages, COS_CALLER_PARAMS(1))
 {
-	long n;
+	long mine = vnic_pool(npages), off;
 
-	for (;;) {
-		n = vnic_recv(ns);
-		if (n <= 0)
-			return n;
-		if (ip_frame_ok(cos_args(), n)) {
-			counts[IP_COUNT_UP]++;
-			return n;
-		}
-		counts[IP_COUNT_DROPPED]++;
-	}
+	if (mine < 0)
+		return mine;
+	off = mm_share(mine, npages, cos_caller(), COS_PROT_READ | COS_PROT_WRITE);
+	if (off < 0)
+		return off;	/* the pool stays ours and vnic's: -EBUSY next */
+	pool = cos_mm_at((unsigned long)mine);
+	pool_slots = (unsigned long)npages * MM_PAGE_SIZE / VNIC_SLOT_SIZE;
+	return off;
 }
 
-long ip_send(long len)
+long ip_recv(long n, long ns)
 {
-	long err = vnic_send(len);	/* VNIC_SEND_* flags pass through */
+	long got, i;
 
-	if (!err)
-		counts[IP_COUNT_DOWN]++;
-	return err;
+	if (!pool)
+		return -ENOENT;
+	got = vnic_recv_batch(n, ns);
+	for (i = 0; i < got; i++) {
+		struct vnic_desc d = pool->rx[i];	/* the caller sees it too */
+		const unsigned char *f = (unsigned char *)pool +
+					 (unsigned long)d.slot * VNIC_SLOT_SIZE;
+
+		if (d.slot && d.slot < pool_slots && d.len <= VNIC_SLOT_SIZE &&
+		    ip_frame_ok(f, d.len)) {
+			counts[IP_COUNT_UP]++;
+		} else {
+			pool->rx[i].len = 0;
+			counts[IP_COUNT_DROPPED]++;
+		}
+	}
+	return got;
+}
+
+long ip_send(long n)
+{
+	long sent = vnic_send_batch(n);
+
+	if (sent > 0)
+		counts[IP_COUNT_DOWN] += (unsigned long)sent;
+	return sent;
 }
 
 long ip_mac(void)

@@ -21,10 +21,9 @@
 
 COS_IFACE_SERVER(MM_IFACE)
 
-#define MM_PAGE		4096UL
 #define MM_WORDS	(MM_MAX_PAGES / 64)
 
-_Static_assert(MM_MAX_PAGES * MM_PAGE <= COS_MM_SIZE,
+_Static_assert(MM_MAX_PAGES * MM_PAGE_SIZE <= COS_MM_SIZE,
 	       "mm manages part of the window, never more");
 
 /* Bit p of maps[c]: page p of component c's window is taken. */
@@ -99,8 +98,8 @@ static int mm_comp_ok(long c)
 /* [off, off + n pages) inside what mm manages, page aligned. */
 static int mm_range_ok(long off, long n)
 {
-	return n > 0 && n <= MM_MAX_PAGES && off >= 0 && !(off % MM_PAGE) &&
-	       (unsigned long)off / MM_PAGE <= MM_MAX_PAGES - (unsigned long)n;
+	return n > 0 && n <= MM_MAX_PAGES && off >= 0 && !(off % MM_PAGE_SIZE) &&
+	       (unsigned long)off / MM_PAGE_SIZE <= MM_MAX_PAGES - (unsigned long)n;
 }
 
 long mm_alloc(long npages, COS_CALLER_PARAMS(1))
@@ -117,12 +116,12 @@ long mm_alloc(long npages, COS_CALLER_PARAMS(1))
 	if (p < 0)
 		return p;
 	err = cos_mem_op(COS_MEM_CMD(COS_MEM_ALLOC, COS_PROT_READ | COS_PROT_WRITE),
-			 c, p * MM_PAGE, npages, 0, 0);
+			 c, p * MM_PAGE_SIZE, npages, 0, 0);
 	if (err) {
 		mm_release(maps[c], p, npages);
 		return err;
 	}
-	return p * MM_PAGE;
+	return p * MM_PAGE_SIZE;
 }
 
 long mm_share(long off, long npages, long dst, long prot, COS_CALLER_PARAMS(4))
@@ -134,7 +133,7 @@ long mm_share(long off, long npages, long dst, long prot, COS_CALLER_PARAMS(4))
 	if (!mm_range_ok(off, npages))
 		return -EINVAL;
 	mm_lock();
-	if (!mm_all_taken(maps[c], off / MM_PAGE, npages)) {
+	if (!mm_all_taken(maps[c], off / MM_PAGE_SIZE, npages)) {
 		mm_unlock();
 		return -ENXIO;
 	}
@@ -143,12 +142,12 @@ long mm_share(long off, long npages, long dst, long prot, COS_CALLER_PARAMS(4))
 	if (p < 0)
 		return p;
 	err = cos_mem_op(COS_MEM_CMD(COS_MEM_ALIAS, prot), c, off, dst,
-			 p * MM_PAGE, npages);
+			 p * MM_PAGE_SIZE, npages);
 	if (err) {
 		mm_release(maps[dst], p, npages);
 		return err;
 	}
-	return p * MM_PAGE;
+	return p * MM_PAGE_SIZE;
 }
 
 long mm_free(long off, long npages, COS_CALLER_PARAMS(2))
@@ -161,13 +160,13 @@ long mm_free(long off, long npages, COS_CALLER_PARAMS(2))
 	if (!mm_range_ok(off, npages))
 		return -EINVAL;
 	mm_lock();
-	mine = mm_all_taken(maps[c], off / MM_PAGE, npages);
+	mine = mm_all_taken(maps[c], off / MM_PAGE_SIZE, npages);
 	mm_unlock();
 	if (!mine)
 		return -ENXIO;
 	err = cos_mem_op(COS_MEM_CMD(COS_MEM_FREE, 0), c, off, npages, 0, 0);
 	if (!err)
-		mm_release(maps[c], off / MM_PAGE, npages);
+		mm_release(maps[c], off / MM_PAGE_SIZE, npages);
 	return err;
 }
 

@@ -45,7 +45,6 @@ struct tconn {
 };
 
 static struct tconn tc[TCP_IDS];
-static char send_keep[COS_ARG_SIZE];	/* net_send's, under the core lock */
 
 static long tc_id(struct tconn *c)
 {
@@ -142,6 +141,17 @@ static err_t tc_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
 	if (err != ERR_OK && p) {
 		pbuf_free(p);
 		return ERR_OK;
+	}
+	if (p && tcp_pool_low()) {
+		/* data a reader may keep for long: out of the pool's slots,
+		 * which every connection's frames need, into lwIP's heap */
+		struct pbuf *q = pbuf_clone(PBUF_RAW, PBUF_RAM, p);
+
+		if (q) {
+			pbuf_free(p);
+			p = q;
+			tcp_stats[NET_STAT_RX_COPIED]++;
+		}
 	}
 	if (!p)
 		c->eof = 1;
@@ -474,17 +484,8 @@ long net_send(long id, long len)
 			err = room;
 		if (err != len)
 			c->want_write = 1;
-		if (err > 0) {
-			/* what was not taken must be there for the caller's
-			 * next try, though output builds frames in the region */
-			long keep = len - err;
-
-			if (keep)
-				memcpy(send_keep, (char *)cos_args() + err, (unsigned long)keep);
+		if (err > 0)
 			tcp_output(c->pcb);
-			if (keep)
-				memcpy((char *)cos_args() + err, send_keep, (unsigned long)keep);
-		}
 	}
 	tcp_unlock();
 	return err;
@@ -502,11 +503,9 @@ long net_recv(long id, long max)
 		return err;
 	if (c->rxq) {
 		n = c->rxq->tot_len < max ? c->rxq->tot_len : max;
-		/* lwIP may send a window update into the argument region:
-		 * before the data goes there (tcp_priv.h) */
+		pbuf_copy_partial(c->rxq, cos_args(), (u16_t)n, 0);
 		if (c->pcb)
 			tcp_recved(c->pcb, (u16_t)n);
-		pbuf_copy_partial(c->rxq, cos_args(), (u16_t)n, 0);
 		c->rxq = pbuf_free_header(c->rxq, (u16_t)n);
 		err = n;
 	} else if (c->err) {
@@ -687,6 +686,8 @@ long net_stat(long i)
 		    lwip_stats.icmp.drop + lwip_stats.tcp.drop;
 	} else if (i == NET_STAT_PCBS) {
 		v = lwip_stats.memp[MEMP_TCP_PCB]->used;
+	} else if (i == NET_STAT_SLOTS_FREE) {
+		v = tcp_pool_free_slots();
 	} else {
 		v = (long)tcp_stats[i];
 	}

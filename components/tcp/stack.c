@@ -94,8 +94,10 @@ void tcp_evt_later(long evt)
 void tcp_unlock(void)
 {
 	long q[TCP_EVT_MAX];
-	int i, n = evt_n;
+	int i, n;
 
+	tcp_pool_flush();
+	n = evt_n;
 	memcpy(q, evt_q, (unsigned long)n * sizeof(q[0]));
 	evt_n = 0;
 	cos_lock_release(&core);
@@ -106,21 +108,21 @@ void tcp_unlock(void)
 /* ---- the netif --------------------------------------------------------- */
 
 /*
- * A frame out: built in the calling thread's argument region, to ip. The
- * TCP checksum is the kernel's (lwIP does not compute it: the netif's
- * NETIF_CHECKSUM_GEN_TCP is off), as Linux leaves it to a device.
+ * A frame out: into a pool slot, sent with the rest of the batch when the
+ * core lock is released. The TCP checksum is the kernel's (lwIP does not
+ * compute it: the netif's NETIF_CHECKSUM_GEN_TCP is off), as Linux leaves
+ * it to a device.
  */
 static err_t tcp_linkoutput(struct netif *n, struct pbuf *p)
 {
-	const unsigned char *f = cos_args();
-	long tcp;
+	const unsigned char *f = p->payload;
+	int tcp;
 
 	(void)n;
-	if (p->tot_len > COS_ARG_SIZE - 4)
-		return ERR_BUF;
-	pbuf_copy_partial(p, cos_args(), p->tot_len, 0);
-	tcp = p->tot_len >= 14 + 20 + 20 && f[12] == 0x08 && f[13] == 0x00 && f[23] == 6;
-	return ip_send(p->tot_len | (tcp ? VNIC_SEND_CSUM_TCP : 0)) ? ERR_IF : ERR_OK;
+	/* lwIP puts the Ethernet and IP headers in the first pbuf */
+	tcp = p->len >= 14 + 20 && f[12] == 0x08 && f[13] == 0x00 && f[23] == 6 &&
+	      p->tot_len >= 14 + 20 + 20;
+	return tcp_pool_send(p, tcp ? COS_IO_FRAME_CSUM_TCP : 0);
 }
 
 /* Checksums: the kernel vouches for a received frame's TCP sum or not
@@ -204,7 +206,7 @@ long tcp_stack_up(void)
 	if (up)
 		return up > 0 ? 0 : -ENETDOWN;
 	up = -1;
-	if (tcp_config_addrs(&addr, &mask, &gw))
+	if (tcp_config_addrs(&addr, &mask, &gw) || tcp_pool_up())
 		return -ENETDOWN;
 	lwip_init();
 	if (!netif_add(&nif, &addr, &mask, &gw, NULL, tcp_netif_init, ethernet_input)) {
@@ -250,14 +252,36 @@ static long tcp_timer_thread(long arg)
 	}
 }
 
+/* The frames of one receive, to lwIP (under the core lock). */
+static void tcp_input_batch(unsigned int n)
+{
+	unsigned int i;
+	struct pbuf *p;
+	u32_t flags;
+
+	for (i = 0; i < n; i++) {
+		p = tcp_pool_rx_frame(i, &flags);
+		if (!p)
+			continue;
+		NETIF_SET_CHECKSUM_CTRL(&nif, flags & COS_IO_FRAME_CSUM_OK ? TCP_CSUM_RX_TRUSTED :
+									   TCP_CSUM_RX_CHECK);
+		tcp_syn_guard(p->payload, p->len);
+		tcp_stats[NET_STAT_RX_FRAMES]++;
+		if (nif.input(p, &nif) != ERR_OK)
+			pbuf_free(p);
+	}
+}
+
 /*
  * The network thread: the description's `thread tcp`. Brings the stack
- * up, starts the timer thread, then feeds lwIP every frame the ip
- * component passes up, blocked in the vNIC while none comes.
+ * up, starts the timer thread, then feeds lwIP the frames the ip
+ * component passes up, a batch at a time, blocked in the vNIC while none
+ * comes. With no slot free (all held by data the applications have not
+ * read) the frames that come are dropped, and TCP sends them again.
  */
 long cos_main(unsigned long base, unsigned long data)
 {
-	struct pbuf *p;
+	unsigned int reserved;
 	long n, err;
 
 	(void)base;
@@ -265,6 +289,7 @@ long cos_main(unsigned long base, unsigned long data)
 	if (tcp_lock())
 		return 1;
 	err = tcp_stack_up();
+	tcp_pool_rx_done(0);
 	tcp_unlock();
 	if (err)
 		return 1;
@@ -274,29 +299,18 @@ long cos_main(unsigned long base, unsigned long data)
 		return 1;
 	}
 	for (;;) {
-		n = ip_recv(0);
+		reserved = tcp_pool_rx_reserved();
+		n = tcp_pool_recv(0);
 		if (n < 0) {
 			printc("device gone (%ld)\n", n);
 			return 0;
 		}
-		if (!n)
-			continue;
 		cos_lock_take(&core);
-		p = pbuf_alloc(PBUF_RAW, (u16_t)n, PBUF_POOL);
-		if (!p) {
-			tcp_stats[NET_STAT_RX_DROP]++;
-		} else {
-			pbuf_take(p, cos_args(), (u16_t)n);
-			NETIF_SET_CHECKSUM_CTRL(&nif, *(__u32 *)((char *)cos_args() + VNIC_FLAGS_OFF) &
-					       COS_IO_FRAME_CSUM_OK ? TCP_CSUM_RX_TRUSTED :
-								      TCP_CSUM_RX_CHECK);
-			/* from the pbuf: dropping a handshake sends a RST,
-			 * built in the argument region */
-			tcp_syn_guard(p->payload, p->len);
-			tcp_stats[NET_STAT_RX_FRAMES]++;
-			if (nif.input(p, &nif) != ERR_OK)
-				pbuf_free(p);
-		}
+		if (!reserved)
+			tcp_stats[NET_STAT_RX_DROP] += (unsigned long)n;
+		else
+			tcp_input_batch((unsigned int)n);
+		tcp_pool_rx_done(reserved ? (unsigned int)n : 0);
 		tcp_unlock();
 	}
 }

@@ -55,17 +55,25 @@
 #define MEM_LIBC_MALLOC			0
 #define MEMP_MEM_MALLOC			0
 #define MEM_ALIGNMENT			8
-#define MEM_SIZE			(2 * 1024 * 1024)	/* PBUF_RAM: data sent */
+#define MEM_SIZE			(2 * 1024 * 1024)	/* PBUF_RAM: data sent,
+							 * data received while
+							 * the pool runs low */
 #define MEMP_NUM_PBUF			64
 #define MEMP_NUM_TCP_PCB		256
 #define MEMP_NUM_TCP_PCB_LISTEN		8
 #define MEMP_NUM_TCP_SEG		4096
-#define PBUF_POOL_SIZE			2048		/* frames received */
+#define PBUF_POOL_SIZE			64		/* unused: frames
+							 * received are custom
+							 * pbufs over the vNIC's
+							 * pool (tcp/pool.c); a
+							 * window's worth for
+							 * lwIP's sanity check */
+#define LWIP_SUPPORT_CUSTOM_PBUF	1
 
 /* ---- TCP ----------------------------------------------------------------- */
 #define TCP_MSS				1460
-#define TCP_WND				(16 * TCP_MSS)	/* 23,360 bytes */
-#define TCP_SND_BUF			(16 * TCP_MSS)
+#define TCP_WND				(44 * TCP_MSS)	/* 64,240 bytes */
+#define TCP_SND_BUF			(44 * TCP_MSS)
 #define TCP_SND_QUEUELEN		(4 * TCP_SND_BUF / TCP_MSS)
 #define TCP_OVERSIZE			TCP_MSS
 #define TCP_QUEUE_OOSEQ			1
