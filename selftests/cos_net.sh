@@ -62,7 +62,7 @@ sed -i "s|build/components|$PWD/build/components|" "$T/isolated.sys"
 { cat "$T/isolated.sys"; printf 'merge %s %s\n' ip tcp fd tcpecho; } >"$T/mixed.sys"
 
 echo "TAP version 13"
-echo "1..29"
+echo "1..30"
 mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug
 modprobe veth || echo "# modprobe veth failed"
 ip netns add $NS
@@ -150,6 +150,9 @@ ok $? "serving again: $(cat "$T/chk.out")"
 peer $CHK get $ADDR 8 >"$T/stats.out"
 grep -q '^open 3$' "$T/stats.out"
 ok $? "every connection's id given back (open: $(awk '$1 == "open" { print $2 }' "$T/stats.out"): the two listeners and the one asking)"
+# the vNIC pool's 2,047 frame slots (TCP_POOL_PAGES, components/tcp/tcp_priv.h)
+grep -q '^slots_free 2047$' "$T/stats.out"
+ok $? "every frame slot of the vNIC pool free again ($(awk '$1 == "slots_free" { print $2 }' "$T/stats.out") of 2047; $(awk '$1 == "rx_refused" { print $2 }' "$T/stats.out") deliveries refused while it ran low)"
 diag "$T/stats.out"
 stop
 ok $? "stopped: no system, page or attachment left"

@@ -17,7 +17,8 @@
  *   ip_recv(n, ns)   vnic_recv_batch(n, ns), then every frame that does
  *                    not pass has its rx[i].len set to 0 (its slot
  *                    unused): how many descriptors were written, or
- *                    vnic_recv_batch's result
+ *                    vnic_recv_batch's result (with n 0: how many frames
+ *                    it dropped)
  *   ip_send(n)       vnic_send_batch(n): the frames of tx[0 .. n) as
  *                    they are
  *   ip_mac()        the vNIC's MAC (vnic_mac)

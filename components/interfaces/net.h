@@ -68,7 +68,7 @@
 					 * length, header, no such port, ... */
 #define NET_STAT_TX_DROP	10	/* frames out dropped: no slot, ring full */
 #define NET_STAT_SLOTS_FREE	11	/* pool slots free now (docs/net.md) */
-#define NET_STAT_RX_COPIED	12	/* received data copied out of its slot
+#define NET_STAT_RX_REFUSED	12	/* received data refused for a while
 					 * because the pool ran low */
 #define NET_STAT_N		13
 

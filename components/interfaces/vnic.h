@@ -40,8 +40,8 @@
  *                           copied into the slot rx[i].slot names, and
  *                           rx[i].len and rx[i].flags (COS_IO_FRAME_CSUM_OK)
  *                           are written: how many; with n 0 every waiting
- *                           frame is dropped and counted (count 3) and 0
- *                           returned. 0 at the deadline ns (0: none);
+ *                           frame is dropped and counted (count 3): how
+ *                           many. 0 at the deadline ns (0: none);
  *                           -EINVAL a bad n or slot (nothing taken);
  *                           -ENOENT no pool; -ENODEV
  *   vnic_send_batch(n)      tx[0 .. n) (slot, len, flags

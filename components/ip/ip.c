@@ -63,6 +63,8 @@ long ip_recv(long n, long ns)
 	if (!pool)
 		return -ENOENT;
 	got = vnic_recv_batch(n, ns);
+	if (!n)
+		return got;	/* frames dropped: no slot was given */
 	for (i = 0; i < got; i++) {
 		struct vnic_desc d = pool->rx[i];	/* the caller sees it too */
 		const unsigned char *f = (unsigned char *)pool +

@@ -106,6 +106,7 @@ static void tc_detach(struct tcp_pcb *pcb)
 	tcp_recv(pcb, NULL);
 	tcp_sent(pcb, NULL);
 	tcp_err(pcb, NULL);
+	tcp_poll(pcb, NULL, 0);
 }
 
 static void tc_err(void *arg, err_t err)
@@ -143,15 +144,12 @@ static err_t tc_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
 		return ERR_OK;
 	}
 	if (p && tcp_pool_low()) {
-		/* data a reader may keep for long: out of the pool's slots,
-		 * which every connection's frames need, into lwIP's heap */
-		struct pbuf *q = pbuf_clone(PBUF_RAW, PBUF_RAM, p);
-
-		if (q) {
-			pbuf_free(p);
-			p = q;
-			tcp_stats[NET_STAT_RX_COPIED]++;
-		}
+		/* the pool's slots are running out, held by data not yet
+		 * read: refuse more (lwIP keeps it, takes no more data from
+		 * this peer, still takes its ACKs, and offers it again on
+		 * its timer), so the slots for everyone's ACKs stay free */
+		tcp_stats[NET_STAT_RX_REFUSED]++;
+		return ERR_MEM;
 	}
 	if (!p)
 		c->eof = 1;
@@ -176,6 +174,22 @@ static err_t tc_sent(void *arg, struct tcp_pcb *pcb, u16_t len)
 	return ERR_OK;
 }
 
+/*
+ * Every TC_POLL_TICKS of lwIP's slow timer: a writer that found no
+ * memory (tcp_write's ERR_MEM, with nothing in flight no tc_sent comes)
+ * or a reader with data waiting is told again, so neither waits forever.
+ */
+#define TC_POLL_TICKS	2	/* 1 s */
+static err_t tc_poll(void *arg, struct tcp_pcb *pcb)
+{
+	struct tconn *c = arg;
+
+	(void)pcb;
+	if (c && (c->want_write || c->rxq))
+		tc_signal(c);
+	return ERR_OK;
+}
+
 static void tc_attach(struct tconn *c, struct tcp_pcb *pcb)
 {
 	c->pcb = pcb;
@@ -183,6 +197,7 @@ static void tc_attach(struct tconn *c, struct tcp_pcb *pcb)
 	tcp_recv(pcb, tc_recv);
 	tcp_sent(pcb, tc_sent);
 	tcp_err(pcb, tc_err);
+	tcp_poll(pcb, tc_poll, TC_POLL_TICKS);
 }
 
 static void tc_enqueue(struct tconn *l, struct tconn *c)

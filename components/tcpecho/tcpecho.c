@@ -82,7 +82,7 @@ out_close:
 
 static const char *const stat_names[NET_STAT_N] = {
 	"rx_frames", "rx_drop", "accepted", "refused", "open", "pool_err",
-	"resets", "pcbs", "syn_dropped", "bad", "tx_drop", "slots_free", "rx_copied",
+	"resets", "pcbs", "syn_dropped", "bad", "tx_drop", "slots_free", "rx_refused",
 };
 
 /* The stack's counters, as text, to a client of the stats port. */

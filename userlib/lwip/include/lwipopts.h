@@ -72,12 +72,16 @@
 
 /* ---- TCP ----------------------------------------------------------------- */
 #define TCP_MSS				1460
-#define TCP_WND				(44 * TCP_MSS)	/* 64,240 bytes */
-#define TCP_SND_BUF			(44 * TCP_MSS)
+#define TCP_WND				(16 * TCP_MSS)	/* 23,360 bytes */
+#define TCP_SND_BUF			(16 * TCP_MSS)
 #define TCP_SND_QUEUELEN		(4 * TCP_SND_BUF / TCP_MSS)
 #define TCP_OVERSIZE			TCP_MSS
 #define TCP_QUEUE_OOSEQ			1
 #define TCP_OOSEQ_MAX_PBUFS		32		/* per connection */
+/* none while the vNIC pool runs low (components/tcp/pool.c), so that
+ * the slots the network thread needs for ACKs and RSTs stay free */
+int tcp_pool_low(void);
+#define TCP_OOSEQ_PBUFS_LIMIT(pcb)	(tcp_pool_low() ? 0 : TCP_OOSEQ_MAX_PBUFS)
 #define TCP_LISTEN_BACKLOG		1
 #define TCP_DEFAULT_LISTEN_BACKLOG	64
 
