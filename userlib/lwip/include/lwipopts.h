@@ -72,8 +72,8 @@
 
 /* ---- TCP ----------------------------------------------------------------- */
 #define TCP_MSS				1460
-#define TCP_WND				(16 * TCP_MSS)	/* 23,360 bytes */
-#define TCP_SND_BUF			(16 * TCP_MSS)
+#define TCP_WND				(44 * TCP_MSS)	/* 64,240 bytes */
+#define TCP_SND_BUF			(44 * TCP_MSS)
 #define TCP_SND_QUEUELEN		(4 * TCP_SND_BUF / TCP_MSS)
 #define TCP_OVERSIZE			TCP_MSS
 #define TCP_QUEUE_OOSEQ			1
