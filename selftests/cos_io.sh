@@ -32,7 +32,7 @@ cleanup() {
 trap cleanup EXIT
 
 echo "TAP version 13"
-echo "1..15"
+echo "1..16"
 mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug
 modprobe veth || echo "# modprobe veth failed"
 modprobe virtio_blk 2>/dev/null; sleep 0.2
@@ -121,6 +121,13 @@ wait $pid
 pid=
 ! ip -n $NS link show cosvd0 >/dev/null 2>&1 && stats_zero
 ok $? "the virtual interface is gone with the system, nothing left"
+
+# ---- vnic's batched calls, bad input from the caller ----------------------------
+timeout 60 $COS run --net cosv0 components/systems/vnictest.sys >"$T/vnictest.out" 2>&1
+rc=$?
+grep -q 'FAIL' "$T/vnictest.out" && diag "$T/vnictest.out"
+[ $rc = 0 ] && grep -q '^vnictest: 20 passed, 0 failed$' "$T/vnictest.out"
+ok $? "vnic's batched calls refuse bad input with exact errnos: $(grep '^vnictest: [0-9]* passed' "$T/vnictest.out")"
 
 # ---- storage ------------------------------------------------------------------
 if [ ! -b "$DISK" ]; then
