@@ -21,10 +21,10 @@ ADDR=10.78.0.2
 MIB=${1:-64}
 T=$(mktemp -d)
 peer() { ip netns exec $NS "$@"; }
-start() {	# start SYSFILE: the system on cost0, up and listening
+start() {	# start SYSFILE [PATTERN]: the system on cost0, up and listening
 	$COS run --net cost0 --mac $MAC "$1" >"$T/sys.out" 2>&1 &
 	pid=$!
-	wait_for "$T/sys.out" "echo on port 7" 30
+	wait_for "$T/sys.out" "${2:-echo on port 7}" 30
 }
 stop() {	# stop: SIGINT, bounded; 0 if it stopped and left nothing behind
 	local i
@@ -62,7 +62,7 @@ sed -i "s|build/components|$PWD/build/components|" "$T/isolated.sys"
 { cat "$T/isolated.sys"; printf 'merge %s %s\n' ip tcp fd tcpecho; } >"$T/mixed.sys"
 
 echo "TAP version 13"
-echo "1..30"
+echo "1..35"
 mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug
 modprobe veth || echo "# modprobe veth failed"
 ip netns add $NS
@@ -173,5 +173,21 @@ for layout in merged mixed; do
 	ok $? "$layout: stopped, nothing left"
 	grep -E "fault|assert" "$T/sys.out" && ok 1 "$layout: no component faulted" || ok 0 "$layout: no component faulted"
 done
+# ---- httpmini.sys: the tiny HTTP responder, every component in its own PD --------
+sed "s|build/components|$PWD/build/components|" components/systems/httpmini.sys >"$T/http.sys"
+start "$T/http.sys" "http on port"
+ok $? "httpmini.sys up ($(grep -m1 'http on port' "$T/sys.out"))"
+peer curl -s -i --max-time 10 http://$ADDR/ >"$T/curl.out" 2>&1
+head -1 "$T/curl.out" | grep -q '^HTTP/1.0 200 OK' && [ "$(tail -c 11 "$T/curl.out")" = abcdefghijk ]
+ok $? "httpmini: GET answered: $(head -1 "$T/curl.out" | tr -d '\r') and the 11-byte body"
+peer curl -s -i --max-time 10 -X POST -d x http://$ADDR/ >"$T/curl.out" 2>&1
+head -1 "$T/curl.out" | grep -q '^HTTP/1.0 501 '
+ok $? "httpmini: POST refused: $(head -1 "$T/curl.out" | tr -d '\r')"
+peer ab -q -n 500 -c 24 http://$ADDR/ >"$T/ab.out" 2>&1
+grep -q '^Complete requests: *500$' "$T/ab.out" && grep -q '^Failed requests: *0$' "$T/ab.out"
+ok $? "httpmini: ab -n 500 -c 24, none failed ($(awk '/^Requests per second/ { print $4 }' "$T/ab.out") requests/s)"
+stop
+ok $? "httpmini: stopped, nothing left"
+
 echo "# $n tests: $failed failed"
 [ $failed = 0 ]
