@@ -88,11 +88,29 @@ long vnic_recv(long ns)
 	return len;
 }
 
+/* One frame of @len bytes at @src into the tx ring, not kicked: 0, or
+ * -EAGAIN the ring is full (the frame dropped and counted). */
+static long vnic_tx_one(struct cos_io_ctl *c, const void *src, __u32 len, __u32 flags)
+{
+	struct cos_io_frame *f;
+
+	if (tx_head - cos_io_load(&c->tx.tail) >= c->nslots) {
+		counts[2]++;
+		return -EAGAIN;
+	}
+	f = vnic_frame(c, c->tx_off, tx_head);
+	memcpy(f->data, src, len);
+	f->len = len;
+	f->flags = flags;
+	cos_io_publish(&c->tx.head, ++tx_head);
+	counts[1]++;
+	return 0;
+}
+
 long vnic_send(long arg)
 {
 	struct cos_io_ctl *c = vnic_ctl();
 	long err, len = arg & 0xffff;
-	struct cos_io_frame *f;
 
 	if (!c || __atomic_load_n(&c->detached, __ATOMIC_ACQUIRE))
 		return -ENODEV;
@@ -100,16 +118,10 @@ long vnic_send(long arg)
 		return -EINVAL;
 	if (len < 14 || len > COS_IO_FRAME_MAX)
 		return -EINVAL;
-	if (tx_head - cos_io_load(&c->tx.tail) >= c->nslots) {
-		counts[2]++;
-		return -EAGAIN;
-	}
-	f = vnic_frame(c, c->tx_off, tx_head);
-	memcpy(f->data, cos_args(), (unsigned long)len);
-	f->len = (__u32)len;
-	f->flags = arg & VNIC_SEND_CSUM_TCP ? COS_IO_FRAME_CSUM_TCP : 0;
-	cos_io_publish(&c->tx.head, ++tx_head);
-	counts[1]++;
+	err = vnic_tx_one(c, cos_args(), (__u32)len,
+			  arg & VNIC_SEND_CSUM_TCP ? COS_IO_FRAME_CSUM_TCP : 0);
+	if (err)
+		return err;
 	/*
 	 * One kick per batch: while received frames still wait (this thread
 	 * will be back before it sleeps), gather up to VNIC_TX_BATCH; kick
@@ -236,25 +248,15 @@ long vnic_send_batch(long n)
 		return -EINVAL;
 	for (i = 0; i < n; i++) {
 		struct vnic_desc d = pool->tx[i];	/* read once: the caller's */
-		struct cos_io_frame *f;
 
 		if (!d.slot || d.slot >= pool_slots || d.len < 14 || d.len > COS_IO_FRAME_MAX ||
 		    (d.flags & ~(__u32)COS_IO_FRAME_CSUM_TCP)) {
 			err = -EINVAL;
 			break;
 		}
-		if (tx_head - cos_io_load(&c->tx.tail) >= c->nslots) {
-			counts[2]++;
-			continue;
-		}
-		f = vnic_frame(c, c->tx_off, tx_head);
-		memcpy(f->data, vnic_slot(d.slot), d.len);
-		f->len = d.len;
-		f->flags = d.flags;
-		cos_io_publish(&c->tx.head, ++tx_head);
-		sent++;
+		if (!vnic_tx_one(c, vnic_slot(d.slot), d.len, d.flags))
+			sent++;
 	}
-	counts[1] += (unsigned long)sent;
 	if (tx_kicked != tx_head) {
 		long k;
 
